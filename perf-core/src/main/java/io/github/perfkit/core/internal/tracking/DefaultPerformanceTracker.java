@@ -1,0 +1,445 @@
+package io.github.perfkit.core.internal.tracking;
+
+import io.github.perfkit.core.OperationStats;
+import io.github.perfkit.core.PerformanceTracker;
+import io.github.perfkit.core.ProfileTree;
+import io.github.perfkit.core.Profiler;
+import io.github.perfkit.core.Scope;
+import io.github.perfkit.core.TrackerConfig;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracker and profiler behind {@code Perf}. See {@link DefaultOperation} for how samples flow.
+ *
+ * <p>Thread-safe. Recording threads never block: they append to their own buffer, and drain it
+ * themselves only if the drain lock is free, otherwise they use the lock-free {@code Recorder} route.
+ */
+public final class DefaultPerformanceTracker implements PerformanceTracker, Profiler, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultPerformanceTracker.class);
+
+    /** Name of the operation that absorbs operations beyond the cap. */
+    public static final String OVERFLOW_OPERATION = "perfkit.tracker.overflow";
+
+    private static final MethodHandle IS_VIRTUAL = findIsVirtual();
+    private static final long STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final TrackerConfig config;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final long slotNanos;
+    private final long slowNanos;
+    private final String idPrefix;
+
+    private final ThreadLocal<ThreadContext> contexts = ThreadLocal.withInitial(this::newContext);
+    private final Set<ThreadContext> buffered = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final ConcurrentMap<String, DefaultOperation> untagged = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Key, DefaultOperation> tagged = new ConcurrentHashMap<>();
+    private final List<Meter> meters = new ArrayList<>(); // guarded by itself
+    private final AtomicInteger operationCount = new AtomicInteger();
+    private final DefaultOperation overflow;
+    private final TreeStore trees;
+    private final AtomicLong treeIds = new AtomicLong();
+    private final AtomicBoolean capLogged = new AtomicBoolean();
+    private final AtomicBoolean depthLogged = new AtomicBoolean();
+    private final AtomicLong abandonedRequests = new AtomicLong();
+    private volatile long lastTickNanos;
+
+    private volatile boolean enabled;
+    private volatile double samplingRate;
+
+    public DefaultPerformanceTracker(TrackerConfig config, MeterRegistry registry, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.slotNanos = config.window().toNanos() / config.windowSlots();
+        this.slowNanos = config.slowRequestThreshold().toNanos();
+        this.enabled = config.enabled();
+        this.samplingRate = config.samplingRate();
+        this.trees = new TreeStore(config.recentTrees(), config.slowestTrees());
+        this.idPrefix = Long.toString(ThreadLocalRandom.current().nextLong() & 0xffffff, 36) + "-";
+        this.overflow = new DefaultOperation(OVERFLOW_OPERATION, Tags.empty(), this, clock.monotonicTime());
+        publish(overflow);
+        this.lastTickNanos = clock.monotonicTime();
+    }
+
+    // ------------------------------------------------------------------ PerformanceTracker
+
+    @Override
+    public Scope start(String name) {
+        if (!enabled) {
+            return Scope.noop();
+        }
+        DefaultOperation op = untagged.get(Objects.requireNonNull(name, "name"));
+        if (op == null) {
+            op = resolve(name, Tags.empty());
+        }
+        return startScope(op, false);
+    }
+
+    @Override
+    public Scope start(String name, String... tags) {
+        if (!enabled) {
+            return Scope.noop();
+        }
+        return startScope(resolve(name, toTags(tags)), false);
+    }
+
+    @Override
+    public DefaultOperation operation(String name, String... tags) {
+        return resolve(name, toTags(tags));
+    }
+
+    @Override
+    public DefaultOperation operation(String name, Iterable<Tag> tags) {
+        return resolve(name, Tags.of(Objects.requireNonNull(tags, "tags")));
+    }
+
+    @Override
+    public Optional<OperationStats> stats(String name, String... tags) {
+        Objects.requireNonNull(name, "name");
+        Tags t = toTags(tags);
+        DefaultOperation op = t.stream().findAny().isPresent() ? tagged.get(new Key(name, t)) : untagged.get(name);
+        return Optional.ofNullable(op).map(this::statsOf);
+    }
+
+    @Override
+    public List<OperationStats> stats() {
+        List<DefaultOperation> all = new ArrayList<>(untagged.values());
+        all.addAll(tagged.values());
+        if (overflow.totalCount() > 0) {
+            all.add(overflow);
+        }
+        List<OperationStats> out = new ArrayList<>(all.size());
+        drainLock.lock();
+        try {
+            long now = tickLocked();
+            for (DefaultOperation op : all) {
+                out.add(op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos)));
+            }
+        } finally {
+            drainLock.unlock();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    // ------------------------------------------------------------------ Profiler
+
+    @Override
+    public Scope request(String name) {
+        if (!enabled) {
+            return Scope.noop();
+        }
+        DefaultOperation op = untagged.get(Objects.requireNonNull(name, "name"));
+        if (op == null) {
+            op = resolve(name, Tags.empty());
+        }
+        return startScope(op, true);
+    }
+
+    @Override
+    public List<ProfileTree> slowest() {
+        return trees.slowest();
+    }
+
+    @Override
+    public List<ProfileTree> recent() {
+        return trees.recent();
+    }
+
+    @Override
+    public Optional<ProfileTree> find(String id) {
+        return trees.find(Objects.requireNonNull(id, "id"));
+    }
+
+    @Override
+    public double samplingRate() {
+        return samplingRate;
+    }
+
+    @Override
+    public void setSamplingRate(double rate) {
+        if (!(rate >= 0.0 && rate <= 1.0)) {
+            throw new IllegalArgumentException("samplingRate must be in [0, 1], was " + rate);
+        }
+        this.samplingRate = rate;
+    }
+
+    // ------------------------------------------------------------------ collection
+
+    /**
+     * Drains every thread's buffer and advances the sliding windows. Called on every collection
+     * tick; readers call it too, so statistics are always current.
+     */
+    public void tick() {
+        drainLock.lock();
+        try {
+            tickLocked();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    /** Number of request trees abandoned because a new request began on the same thread. */
+    public long abandonedRequests() {
+        return abandonedRequests.get();
+    }
+
+    @Override
+    public void close() {
+        enabled = false;
+        synchronized (meters) {
+            for (Meter m : meters) {
+                registry.remove(m);
+            }
+            meters.clear();
+        }
+        buffered.clear();
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private long tickLocked() {
+        for (ThreadContext c : buffered) {
+            c.drain();
+            if (!c.isOwnerAlive()) {
+                c.drain();
+                buffered.remove(c);
+            }
+        }
+        long now = clock.monotonicTime();
+        long epoch = now / slotNanos;
+        untagged.values().forEach(op -> op.rotate(epoch));
+        tagged.values().forEach(op -> op.rotate(epoch));
+        overflow.rotate(epoch);
+        lastTickNanos = now;
+        return now;
+    }
+
+    OperationStats statsOf(DefaultOperation op) {
+        drainLock.lock();
+        try {
+            long now = tickLocked();
+            return op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos));
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    Scope startScope(DefaultOperation op, boolean request) {
+        if (!enabled) {
+            return Scope.noop();
+        }
+        ThreadContext c = contexts.get();
+        return c.push(op, System.nanoTime(), request);
+    }
+
+    /** Records a sample measured elsewhere, from any thread. */
+    void recordSample(DefaultOperation op, long nanos) {
+        contexts.get().record(op, nanos);
+    }
+
+    boolean drainOwnBuffer(ThreadContext c) {
+        if (!drainLock.tryLock()) {
+            return false;
+        }
+        try {
+            c.drain();
+        } finally {
+            drainLock.unlock();
+        }
+        return true;
+    }
+
+    void requestFinished(ThreadContext c, DefaultOperation op, long nanos) {
+        ProfileBuilder p = c.profile();
+        boolean slow = nanos >= slowNanos;
+        if (!slow && !p.sampled) {
+            return;
+        }
+        String id = idPrefix + Long.toString(treeIds.incrementAndGet(), 36);
+        trees.add(p.build(id, op.describe(), nanos, !slow));
+    }
+
+    void requestStarted(ProfileBuilder p) {
+        double rate = samplingRate;
+        p.sampled = rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate);
+        p.startWallMillis = clock.wallTime();
+    }
+
+    void requestAbandoned() {
+        abandonedRequests.incrementAndGet();
+    }
+
+    void depthExceeded() {
+        if (depthLogged.compareAndSet(false, true)) {
+            LOG.warn("Perfkit: a thread has more than {} nested scopes open; deeper scopes are still measured but "
+                    + "left out of profile trees. A scope that is never closed is the usual cause. "
+                    + "(Logged once; see TrackerConfig.maxDepth.)", config.maxDepth());
+        }
+    }
+
+    int windowSlots() {
+        return config.windowSlots();
+    }
+
+    int maxTreeNodes() {
+        return config.maxTreeNodes();
+    }
+
+    int maxDepth() {
+        return config.maxDepth();
+    }
+
+    private ThreadContext newContext() {
+        Thread t = Thread.currentThread();
+        boolean virtual = isVirtual(t);
+        ThreadContext c = new ThreadContext(this, t, !virtual);
+        if (!virtual) {
+            buffered.add(c);
+        }
+        return c;
+    }
+
+    private DefaultOperation resolve(String name, Tags tags) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("operation name must not be blank");
+        }
+        boolean plain = !tags.iterator().hasNext();
+        DefaultOperation op = plain ? untagged.get(name) : tagged.get(new Key(name, tags));
+        if (op != null) {
+            return op;
+        }
+        if (operationCount.get() >= config.maxOperations()) {
+            return overflow(name);
+        }
+        DefaultOperation created;
+        if (plain) {
+            created = untagged.computeIfAbsent(name, n -> newOperation(n, tags));
+        } else {
+            created = tagged.computeIfAbsent(new Key(name, tags), k -> newOperation(name, tags));
+        }
+        return created == null ? overflow(name) : created;
+    }
+
+    private DefaultOperation newOperation(String name, Tags tags) {
+        if (operationCount.incrementAndGet() > config.maxOperations()) {
+            operationCount.decrementAndGet();
+            return null;
+        }
+        DefaultOperation op = new DefaultOperation(name, tags, this, clock.monotonicTime());
+        publish(op);
+        return op;
+    }
+
+    private DefaultOperation overflow(String name) {
+        if (capLogged.compareAndSet(false, true)) {
+            LOG.warn("Perfkit: the tracker holds {} operations, its cap; '{}' and every further new operation are "
+                    + "recorded as '{}'. Use fewer distinct names or tag values, or raise TrackerConfig.maxOperations. "
+                    + "(Logged once.)", config.maxOperations(), name, OVERFLOW_OPERATION);
+        }
+        return overflow;
+    }
+
+    private void publish(DefaultOperation op) {
+        try {
+            FunctionTimer timer = FunctionTimer.builder(op.name(), op, this::meterCount, this::meterTotalNanos,
+                            TimeUnit.NANOSECONDS)
+                    .tags(op.tags())
+                    .description("Perfkit tracked operation")
+                    .register(registry);
+            synchronized (meters) {
+                meters.add(timer);
+            }
+        } catch (RuntimeException e) {
+            // A registry may refuse a meter (e.g. a name already used with other tag keys); tracking goes on.
+            LOG.warn("Perfkit: could not publish operation '{}' to Micrometer: {}", op.describe(), e.toString());
+        }
+    }
+
+    private long meterCount(DefaultOperation op) {
+        refreshIfStale();
+        return op.totalCount();
+    }
+
+    private double meterTotalNanos(DefaultOperation op) {
+        refreshIfStale();
+        return op.totalSumNanos();
+    }
+
+    private void refreshIfStale() {
+        if (clock.monotonicTime() - lastTickNanos > STALE_NANOS && drainLock.tryLock()) {
+            try {
+                tickLocked();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    private static Tags toTags(String[] keyValues) {
+        Objects.requireNonNull(keyValues, "tags");
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("tags must be key/value pairs, got an odd number: " + keyValues.length);
+        }
+        return keyValues.length == 0 ? Tags.empty() : Tags.of(keyValues);
+    }
+
+    private static boolean isVirtual(Thread t) {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(t);
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private static MethodHandle findIsVirtual() {
+        try {
+            return MethodHandles.publicLookup()
+                    .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // Java 17–20: no virtual threads
+        }
+    }
+
+    private record Key(String name, Tags tags) {}
+}

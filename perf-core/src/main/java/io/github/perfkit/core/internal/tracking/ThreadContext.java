@@ -1,0 +1,251 @@
+package io.github.perfkit.core.internal.tracking;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+
+/**
+ * Per-thread tracking state: a single-producer/single-consumer buffer of samples, the stack of open
+ * (recycled) scopes and the profile being built for the thread's current request.
+ *
+ * <p>The owner thread is the only producer. The consumer is whoever holds the tracker's drain lock
+ * (the collection tick, a reader, or the owner itself when its buffer is full). {@code tail} is
+ * published with release semantics and read with acquire semantics; {@code head} is volatile.
+ * Everything else is confined to the owner thread.
+ */
+final class ThreadContext {
+
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(ThreadContext.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final int BUFFER_SIZE = 1024;
+
+    final DefaultPerformanceTracker tracker;
+    private final long ownerId;
+    private final WeakReference<Thread> ownerRef;
+
+    // --- sample buffer
+    private final long[] values;
+    private final DefaultOperation[] ops;
+    private final int mask;
+    @SuppressWarnings("unused") // accessed through TAIL
+    private long tail;
+    private volatile long head;
+    private long headCache;
+
+    // --- scope stack (owner only)
+    private DefaultScope[] stack = new DefaultScope[8];
+    private int depth;
+
+    // --- profile of the current request (owner only); null when no request is open
+    private ProfileBuilder profile;
+    private int rootDepth = -1;
+
+    ThreadContext(DefaultPerformanceTracker tracker, Thread owner, boolean buffered) {
+        this.tracker = tracker;
+        this.ownerId = owner.getId();
+        this.ownerRef = new WeakReference<>(owner);
+        int size = buffered ? BUFFER_SIZE : 0;
+        this.values = new long[size];
+        this.ops = new DefaultOperation[size];
+        this.mask = size - 1;
+
+    }
+
+    boolean isOwnerThread() {
+        return Thread.currentThread().getId() == ownerId;
+    }
+
+    boolean isOwnerAlive() {
+        Thread t = ownerRef.get();
+        return t != null && t.isAlive();
+    }
+
+    // ------------------------------------------------------------------ samples
+
+    /** Owner only. */
+    void record(DefaultOperation op, long nanos) {
+        long t = tail;
+        if (t - headCache >= values.length) {
+            headCache = head;
+            if (t - headCache >= values.length) {
+                if (values.length == 0 || !tracker.drainOwnBuffer(this)) {
+                    op.recordConcurrent(nanos);
+                    return;
+                }
+                headCache = head;
+            }
+        }
+        int i = (int) t & mask;
+        ops[i] = op;
+        values[i] = nanos;
+        TAIL.setRelease(this, t + 1);
+    }
+
+    /** Drain lock held. Moves every published sample into its operation. */
+    void drain() {
+        long t = (long) TAIL.getAcquire(this);
+        long h = head;
+        if (h == t) {
+            return;
+        }
+        for (; h < t; h++) {
+            int i = (int) h & mask;
+            ops[i].aggregate(values[i]);
+        }
+        head = t;
+    }
+
+    // ------------------------------------------------------------------ scopes
+
+    /** Owner only. Opens a scope of {@code op}, started at {@code startNanos}. */
+    DefaultScope push(DefaultOperation op, long startNanos, boolean request) {
+        if (depth > 0) {
+            popRemotelyClosed();
+        }
+        if (request) {
+            if (rootDepth >= 0) {
+                abandonRequest();
+            }
+        }
+        if (depth >= tracker.maxDepth()) {
+            tracker.depthExceeded();
+            DefaultScope loose = new DefaultScope(this);
+            loose.open(op, startNanos, false);
+            return loose;
+        }
+        if (depth == stack.length) {
+            stack = Arrays.copyOf(stack, Math.min(stack.length * 2, tracker.maxDepth()));
+        }
+        DefaultScope s = stack[depth];
+        if (s == null) {
+            s = stack[depth] = new DefaultScope(this);
+        }
+        s.open(op, startNanos, true);
+        if (request) {
+            rootDepth = depth;
+            s.requestRoot = true;
+            ProfileBuilder p = profile();
+            s.node = p.begin(op, startNanos);
+            tracker.requestStarted(p);
+        } else if (rootDepth >= 0) {
+            int parent = depth - 1 > rootDepth ? stack[depth - 1].node : profile.rootNode();
+            s.node = profile.add(op, parent, startNanos);
+        }
+        depth++;
+        return s;
+    }
+
+    /** Owner only. Called by a scope the owner closed itself, after it was marked closed. */
+    void closed(DefaultScope s, long nanos) {
+        record(s.op, nanos);
+        if (!s.stacked) {
+            return;
+        }
+        if (depth > 0 && stack[depth - 1] == s) {
+            depth--;
+            finish(s, nanos);
+            if (depth > 0) {
+                popRemotelyClosed();
+            }
+            return;
+        }
+        closeOutOfOrder(s, nanos);
+    }
+
+    private void closeOutOfOrder(DefaultScope s, long nanos) {
+        int i = depth - 1;
+        while (i >= 0 && stack[i] != s) {
+            i--;
+        }
+        if (i < 0) {
+            return; // already dropped from the stack
+        }
+        truncate(i + 1);
+        depth = i;
+        finish(s, nanos);
+    }
+
+    /** Drops every stack entry at index {@code from} and above; they may be held by other code. */
+    private void truncate(int from) {
+        for (int j = depth - 1; j >= from; j--) {
+            DefaultScope child = stack[j];
+            if (child.state() == DefaultScope.CLOSED_REMOTE) {
+                finish(child, child.remoteEndNanos - child.startNanos);
+            } else {
+                child.detach();
+                if (child.requestRoot) {
+                    rootDepth = -1;
+                    profile().reset();
+                }
+            }
+            // Whoever holds the old object may still close it: never recycle it.
+            stack[j] = new DefaultScope(this);
+        }
+    }
+
+    private void finish(DefaultScope s, long nanos) {
+        if (s.node >= 0 && rootDepth >= 0) {
+            profile.end(s.node, nanos);
+        }
+        if (s.requestRoot) {
+            rootDepth = -1;
+            tracker.requestFinished(this, s.op, nanos);
+            profile().reset();
+        }
+    }
+
+    /** Pops scopes on top of the stack that other threads closed. */
+    private void popRemotelyClosed() {
+        while (depth > 0) {
+            DefaultScope top = stack[depth - 1];
+            if (top.state() != DefaultScope.CLOSED_REMOTE) {
+                return;
+            }
+            depth--;
+            stack[depth] = new DefaultScope(this);
+            finish(top, top.remoteEndNanos - top.startNanos);
+        }
+    }
+
+    private void abandonRequest() {
+        tracker.requestAbandoned();
+        int from = rootDepth;
+        rootDepth = -1;
+        profile().reset();
+        truncate(from);
+        depth = from;
+    }
+
+    void tagNode(int node, String key, String value) {
+        profile.tag(node, key, value);
+    }
+
+    /** Owner only: the profile arrays, allocated on the thread's first request. */
+    ProfileBuilder profile() {
+        ProfileBuilder p = profile;
+        if (p == null) {
+            p = profile = new ProfileBuilder(tracker.maxTreeNodes());
+        }
+        return p;
+    }
+
+    /** Owner only: counts a database query against the innermost open scope of the current request. */
+    void addQuery() {
+        if (rootDepth >= 0 && depth > 0) {
+            profile.addQuery(stack[depth - 1].node);
+        }
+    }
+
+    int depth() {
+        return depth;
+    }
+}
