@@ -34,8 +34,12 @@ final class DefaultOperation implements Operation {
     private final Tags tags;
     private final DefaultPerformanceTracker tracker;
 
-    /** Lock-free route for samples that bypass the thread buffers. */
-    private final Recorder concurrent = new Recorder(SIGNIFICANT_DIGITS, true);
+    /**
+     * Lock-free route for samples that bypass the thread buffers. Deliberately not the packed
+     * variant: packed concurrent histograms were seen to livelock in a storage resize under
+     * concurrent writers (PerformanceTrackerTest's concurrency test hung there).
+     */
+    private final Recorder concurrent = new Recorder(SIGNIFICANT_DIGITS);
     private final LongAdder concurrentSum = new LongAdder();
     private Histogram recycled; // drain lock
 

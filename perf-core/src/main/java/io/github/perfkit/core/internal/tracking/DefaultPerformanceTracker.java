@@ -132,13 +132,13 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
     public List<OperationStats> stats() {
         List<DefaultOperation> all = new ArrayList<>(untagged.values());
         all.addAll(tagged.values());
-        if (overflow.totalCount() > 0) {
-            all.add(overflow);
-        }
-        List<OperationStats> out = new ArrayList<>(all.size());
+        List<OperationStats> out = new ArrayList<>(all.size() + 1);
         drainLock.lock();
         try {
             long now = tickLocked();
+            if (overflow.totalCount() > 0) { // only known once the buffers are drained
+                all.add(overflow);
+            }
             for (DefaultOperation op : all) {
                 out.add(op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos)));
             }
