@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  *       total minus available (page cache that can be reclaimed counts as available);</li>
  *   <li>{@code perfkit.system.swap.total}, {@code .used};</li>
  *   <li>{@code perfkit.system.disk.total}, {@code perfkit.system.disk.usable} (tag {@code mount}) — per file
- *       store, at most {@value SystemSampler#MAX_FILE_STORES} stores, pseudo file systems (tmpfs, proc,
+ *       store, at most 16 stores, pseudo file systems (tmpfs, proc,
  *       overlay except at {@code /}, …) left out;</li>
  *   <li>{@code perfkit.system.disk.read}, {@code perfkit.system.disk.written} — bytes/s summed over the
  *       physical disks (loop, ram, zram, device-mapper and md devices left out so nothing counts twice);</li>
  *   <li>{@code perfkit.system.network.received}, {@code perfkit.system.network.sent} (tag
- *       {@code interface}) — bytes/s, at most {@value SystemSampler#MAX_NETWORK_INTERFACES} interfaces,
+ *       {@code interface}) — bytes/s, at most 8 interfaces,
  *       loopback left out;</li>
  *   <li>{@code perfkit.system.files.open}, {@code perfkit.system.files.max} — file descriptors of this
  *       process and its soft limit;</li>
