@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A query of the {@link MetricsHistory}: the series of one name whose tags include all of
@@ -79,9 +80,9 @@ public record HistoryQuery(String name, Tags tags, Instant from, Instant to, Dur
     public static final class Builder {
         private final String name;
         private Tags tags = Tags.empty();
-        private Instant from = Instant.EPOCH;
-        private Instant to = Instant.EPOCH;
-        private Duration step = Duration.ZERO;
+        private @Nullable Instant from;
+        private @Nullable Instant to;
+        private @Nullable Duration step;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -136,9 +137,18 @@ public record HistoryQuery(String name, Tags tags, Instant from, Instant to, Dur
          * Builds the query.
          *
          * @return the validated query
-         * @throws IllegalArgumentException naming the bad field
+         * @throws IllegalArgumentException naming the bad or missing field
          */
         public HistoryQuery build() {
+            if (from == null) {
+                throw new IllegalArgumentException("from must be set");
+            }
+            if (to == null) {
+                throw new IllegalArgumentException("to must be set");
+            }
+            if (step == null) {
+                throw new IllegalArgumentException("step must be set");
+            }
             return new HistoryQuery(name, tags, from, to, step);
         }
     }

@@ -9,7 +9,9 @@ import io.github.perfkit.core.internal.history.DefaultMetricsHistory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MockClock;
@@ -42,12 +44,18 @@ class MetricsHistorySampleTest {
         AtomicInteger queue = registry.gauge("shop.queue", new AtomicInteger());
         Timer timer = registry.timer("shop.checkout");
         DistributionSummary summary = registry.summary("shop.payload");
+        AtomicLong batches = new AtomicLong();
+        FunctionTimer.builder("shop.batch", batches, AtomicLong::get, b -> b.get() * 50.0, TimeUnit.MILLISECONDS)
+                .register(registry);
+        LongTaskTimer export = LongTaskTimer.builder("shop.export").register(registry);
+        export.start();
 
         history.sample(registry, T0);
         assertThat(points("shop.orders")).as("first sample gives no rate").isEmpty();
         for (int s = 1; s <= 5; s++) {
             counter.increment(10);
             cumulative.addAndGet(1_000);
+            batches.addAndGet(2);
             queue.set(s);
             for (int i = 0; i < 4; i++) {
                 timer.record(250, TimeUnit.MILLISECONDS);
@@ -70,6 +78,15 @@ class MetricsHistorySampleTest {
                 .satisfies(p -> assertThat(p.avg()).isCloseTo(0.25, within(1e-6)));
         assertThat(points("shop.payload.mean")).extracting(Point::avg).containsExactly(100.0, 200.0, 300.0, 400.0, 500.0);
         assertThat(points("shop.payload.count")).extracting(Point::avg).containsOnly(4.0);
+
+        assertThat(points("shop.batch.count")).extracting(Point::avg).containsOnly(2.0);
+        assertThat(points("shop.batch.mean")).allSatisfy(p -> assertThat(p.avg()).isCloseTo(0.05, within(1e-6)));
+        assertThat(history.names()).doesNotContain("shop.batch.max");
+        assertThat(history.latest("shop.export.active", Tags.empty())).map(Point::avg).contains(1.0);
+        assertThat(history.latest("shop.export.mean", Tags.empty())).hasValueSatisfying(
+                p -> assertThat(p.avg()).isCloseTo(5.0, within(1e-3)));
+        assertThat(history.latest("shop.export.max", Tags.empty())).hasValueSatisfying(
+                p -> assertThat(p.avg()).isCloseTo(5.0, within(1e-3)));
 
         // a 5 s step averages the per-second rates
         List<TimeSeries> coarse = history.query(HistoryQuery.of("shop.orders",

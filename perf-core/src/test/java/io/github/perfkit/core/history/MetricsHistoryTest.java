@@ -151,8 +151,10 @@ class MetricsHistoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step");
         assertThatThrownBy(() -> HistoryQuery.builder("cpu").from(t).to(t).step(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step");
-        assertThatThrownBy(() -> HistoryQuery.builder("cpu").build()) // step never set
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step");
+        assertThatThrownBy(() -> HistoryQuery.builder("cpu").from(t).to(t).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step must be set");
+        assertThatThrownBy(() -> HistoryQuery.builder("cpu").to(t).step(Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from must be set");
         MetricsHistory history = MetricsHistory.create(HistoryConfig.ofDefaults());
         assertThatThrownBy(() -> history.record("", Tags.empty(), T0, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");

@@ -185,7 +185,7 @@ public final class DefaultMetricsHistory implements MetricsHistory {
                 result.add(new TimeSeries(s.name, s.tags, s.read(tier, from, to, step)));
             }
         }
-        return result;
+        return Collections.unmodifiableList(result);
     }
 
     /**
