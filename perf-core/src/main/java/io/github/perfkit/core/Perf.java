@@ -1,38 +1,119 @@
 package io.github.perfkit.core;
 
+import io.github.perfkit.core.health.HealthChecks;
+import io.github.perfkit.core.health.HealthConfig;
+import io.github.perfkit.core.health.HealthGroup;
+import io.github.perfkit.core.health.HealthRegistry;
+import io.github.perfkit.core.history.HistoryConfig;
+import io.github.perfkit.core.history.MetricsHistory;
+import io.github.perfkit.core.internal.schedule.TickScheduler;
 import io.github.perfkit.core.internal.tracking.DefaultPerformanceTracker;
+import io.github.perfkit.core.metrics.CardinalityGuard;
+import io.github.perfkit.core.metrics.JvmMetrics;
+import io.github.perfkit.core.metrics.SystemMetrics;
+import io.github.perfkit.core.spi.StatusContributor;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Perfkit hub: one per application. It owns the Micrometer registry it publishes to, the clock,
- * the tracker and profiler, the metrics history, the health registry and the collection tick.
+ * the tracker and profiler, the system and JVM collectors, the metrics history, the health registry,
+ * the status contributors and the collection tick that drives them.
  *
  * <pre>{@code
  * Perf perf = Perf.builder()
  *         .registry(meterRegistry)      // optional: a SimpleMeterRegistry otherwise
- *         .build();
+ *         .build();                     // starts the collection tick (default every second)
  * try (var scope = perf.tracker().start("checkout")) {
  *     checkout(cart);
  * }
- * perf.close();                         // at shutdown
+ * perf.history().latest("perfkit.system.cpu.usage", Tags.empty());
+ * perf.health().check(HealthGroup.READINESS).status();
+ * perf.close();                         // at shutdown: no Perfkit thread is left behind
  * }</pre>
+ *
+ * <p>Each tick drains the tracker's buffers and advances its windows, refreshes the collectors,
+ * expires idle meters when a {@link CardinalityGuard} with expiry was configured, and samples the
+ * registry into the history. The tick runs on one daemon thread ({@code perfkit-tick}); a slow tick
+ * delays the next one rather than overlapping it, and a failing step is logged and does not stop the
+ * other steps or later ticks.
+ *
+ * <p>Built-in health checks: {@code deadlocks} and {@code tick} (the collection tick ran recently)
+ * in the liveness group; {@code heap} (above 90 % of the maximum after GC degraded, above 98 % down)
+ * and {@code disk} (the working directory's file store: under 10 % free degraded, under 100 MB down)
+ * in the readiness group.
  *
  * <p>Thread-safe.
  */
 public final class Perf implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Perf.class);
+    private static final Pattern SECTION_NAME = Pattern.compile("[a-z0-9._-]{1,64}");
+    /** Bound on registered status contributors. */
+    static final int MAX_CONTRIBUTORS = 64;
+
     private final MeterRegistry registry;
     private final Clock clock;
+    private final Duration tickInterval;
     private final DefaultPerformanceTracker tracker;
+    private final @Nullable SystemMetrics systemMetrics;
+    private final @Nullable JvmMetrics jvmMetrics;
+    private final @Nullable CardinalityGuard expiringGuard;
+    private final MetricsHistory history;
+    private final HealthRegistry health;
+    private final List<StatusContributor> contributors = new CopyOnWriteArrayList<>();
+    private final TickScheduler scheduler;
+    private final TickScheduler.Job tickJob;
+    private final Object tickLock = new Object();
+    private final boolean[] stepFailureLogged = new boolean[5];
 
     private Perf(Builder b) {
         this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
         this.clock = b.clock != null ? b.clock : registry.config().clock();
+        this.tickInterval = b.tickInterval;
+        if (b.guard != null) {
+            registry.config().meterFilter(b.guard);
+        }
+        this.expiringGuard = b.guardExpires ? b.guard : null;
         this.tracker = new DefaultPerformanceTracker(b.trackerConfig, registry, clock);
+        this.systemMetrics = b.systemMetrics ? new SystemMetrics() : null;
+        this.jvmMetrics = b.jvmMetrics ? new JvmMetrics() : null;
+        if (systemMetrics != null) {
+            systemMetrics.refresh();
+            systemMetrics.bindTo(registry);
+        }
+        if (jvmMetrics != null) {
+            jvmMetrics.refresh();
+            jvmMetrics.bindTo(registry);
+        }
+        this.history = MetricsHistory.create(b.historyConfig);
+        this.health = HealthRegistry.create(b.healthConfig, clock);
+        this.scheduler = new TickScheduler("perfkit-tick", clock);
+        Duration maxTickAge = tickInterval.multipliedBy(10).compareTo(Duration.ofSeconds(30)) > 0
+                ? tickInterval.multipliedBy(10) : Duration.ofSeconds(30);
+        if (b.autoTick) {
+            this.tickJob = scheduler.schedule("collect", tickInterval, tickInterval, this::tick);
+            health.register("tick", HealthChecks.scheduler("collect", tickJob::timeSinceLastSuccess, maxTickAge),
+                    HealthConfig.DEFAULT_TIMEOUT, HealthGroup.LIVENESS);
+        } else {
+            this.tickJob = null;
+        }
+        health.register("deadlocks", HealthChecks.deadlocks(), HealthConfig.DEFAULT_TIMEOUT, HealthGroup.LIVENESS);
+        health.register("heap", HealthChecks.heap(0.90, 0.98), HealthConfig.DEFAULT_TIMEOUT, HealthGroup.READINESS);
+        health.register("disk", HealthChecks.diskSpace(Path.of("").toAbsolutePath(), 100L * 1024 * 1024, 0.10),
+                HealthConfig.DEFAULT_TIMEOUT, HealthGroup.READINESS);
     }
 
     /**
@@ -81,30 +162,167 @@ public final class Perf implements AutoCloseable {
     }
 
     /**
-     * Runs one collection tick now: drains tracking buffers and advances windows. The hub does this
-     * on its own every tick; calling it is only useful in tests driven by a fake clock.
+     * The bounded history of every meter in the registry, sampled each tick.
+     *
+     * @return the history
      */
-    public void tick() {
-        tracker.tick();
+    public MetricsHistory history() {
+        return history;
     }
 
-    /** Stops the collection tick and removes Perfkit's meters from the registry. */
+    /**
+     * The health registry, with the built-in checks; other modules and the application register
+     * their own checks here.
+     *
+     * @return the health registry
+     */
+    public HealthRegistry health() {
+        return health;
+    }
+
+    /**
+     * Period of the collection tick.
+     *
+     * @return the tick interval
+     */
+    public Duration tickInterval() {
+        return tickInterval;
+    }
+
+    /**
+     * Adds a section to the detailed status.
+     *
+     * @param contributor the contributor; its name must be unique among the registered ones
+     * @throws IllegalArgumentException if the name is malformed or already registered, or the hub
+     *     already holds {@value #MAX_CONTRIBUTORS} contributors
+     */
+    public void register(StatusContributor contributor) {
+        Objects.requireNonNull(contributor, "contributor");
+        String name = contributor.name();
+        if (name == null || !SECTION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("status contributor name must match " + SECTION_NAME + ", was '"
+                    + name + "'");
+        }
+        synchronized (contributors) {
+            if (contributors.stream().anyMatch(c -> c.name().equals(name))) {
+                throw new IllegalArgumentException("a status contributor named '" + name + "' is already registered");
+            }
+            if (contributors.size() >= MAX_CONTRIBUTORS) {
+                throw new IllegalArgumentException("at most " + MAX_CONTRIBUTORS + " status contributors can be "
+                        + "registered; '" + name + "' was refused");
+            }
+            contributors.add(contributor);
+        }
+    }
+
+    /**
+     * Removes a section from the detailed status.
+     *
+     * @param name the contributor's name
+     * @return whether a contributor of that name was registered
+     */
+    public boolean unregister(String name) {
+        Objects.requireNonNull(name, "name");
+        return contributors.removeIf(c -> c.name().equals(name));
+    }
+
+    /**
+     * The registered status contributors, in registration order.
+     *
+     * @return an immutable copy
+     */
+    public List<StatusContributor> contributors() {
+        return List.copyOf(contributors);
+    }
+
+    /**
+     * The contributed status sections by name. A contributor that throws yields a section holding
+     * only {@code error} (the exception's class and message) and never affects the other sections.
+     *
+     * @return the sections, in registration order
+     */
+    public Map<String, Map<String, Object>> statusSections() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (StatusContributor c : contributors) {
+            Map<String, Object> section;
+            try {
+                section = Objects.requireNonNull(c.status(), "status() returned null");
+            } catch (RuntimeException e) {
+                LOG.debug("Perfkit: status contributor '{}' failed", c.name(), e);
+                section = Map.of("error", e.getClass().getName() + ": " + e.getMessage());
+            }
+            out.put(c.name(), section);
+        }
+        return out;
+    }
+
+    /**
+     * Runs one collection tick now: drains the tracking buffers and advances windows, refreshes the
+     * collectors, expires idle meters and samples the history. The hub does this on its own every
+     * tick; calling it is useful in tests driven by a fake clock (see {@link Builder#autoTick(boolean)}).
+     */
+    public void tick() {
+        synchronized (tickLock) {
+            step(0, "tracker", tracker::tick);
+            if (systemMetrics != null) {
+                step(1, "system metrics", systemMetrics::refresh);
+            }
+            if (jvmMetrics != null) {
+                step(2, "JVM metrics", jvmMetrics::refresh);
+            }
+            if (expiringGuard != null) {
+                step(3, "meter expiry", () -> expiringGuard.expireIdle(registry));
+            }
+            step(4, "history", () -> history.sample(registry, clock.wallTime()));
+        }
+    }
+
+    private void step(int index, String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | LinkageError e) {
+            if (!stepFailureLogged[index]) {
+                stepFailureLogged[index] = true;
+                LOG.warn("Perfkit: the collection tick failed in its {} step; the other steps go on. (Logged once.)",
+                        what, e);
+            } else {
+                LOG.debug("Perfkit: the collection tick failed in its {} step", what, e);
+            }
+        }
+    }
+
+    /**
+     * Stops the collection tick and the health workers, removes the collectors' listeners and Perfkit's
+     * tracker meters from the registry. No Perfkit thread is left running afterwards. Idempotent.
+     */
     @Override
     public void close() {
+        scheduler.close();
+        health.close();
+        if (jvmMetrics != null) {
+            jvmMetrics.close();
+        }
         tracker.close();
     }
 
     /** Builder of {@link Perf}; not thread-safe. */
     public static final class Builder {
-        private MeterRegistry registry;
-        private Clock clock;
+        private @Nullable MeterRegistry registry;
+        private @Nullable Clock clock;
         private TrackerConfig trackerConfig = TrackerConfig.ofDefaults();
+        private HistoryConfig historyConfig = HistoryConfig.ofDefaults();
+        private HealthConfig healthConfig = HealthConfig.ofDefaults();
         private Duration tickInterval = Duration.ofSeconds(1);
+        private boolean autoTick = true;
+        private boolean systemMetrics = true;
+        private boolean jvmMetrics = true;
+        private @Nullable CardinalityGuard guard = CardinalityGuard.ofDefaults();
+        private boolean guardExpires;
 
         private Builder() {}
 
         /**
-         * @param registry the registry to publish to
+         * @param registry the registry to publish to (default: a new {@link SimpleMeterRegistry})
          * @return this builder
          */
         public Builder registry(MeterRegistry registry) {
@@ -131,7 +349,25 @@ public final class Perf implements AutoCloseable {
         }
 
         /**
-         * @param interval period of the collection tick, at least 100 ms
+         * @param config history tiers, series cap and meter selection
+         * @return this builder
+         */
+        public Builder history(HistoryConfig config) {
+            this.historyConfig = Objects.requireNonNull(config, "history");
+            return this;
+        }
+
+        /**
+         * @param config health check timeouts, caching and worker pool
+         * @return this builder
+         */
+        public Builder health(HealthConfig config) {
+            this.healthConfig = Objects.requireNonNull(config, "health");
+            return this;
+        }
+
+        /**
+         * @param interval period of the collection tick, at least 100 ms (default 1 s)
          * @return this builder
          */
         public Builder tickInterval(Duration interval) {
@@ -140,6 +376,49 @@ public final class Perf implements AutoCloseable {
                 throw new IllegalArgumentException("tickInterval must be at least 100ms, was " + interval);
             }
             this.tickInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param autoTick whether the hub runs its collection tick on its own thread (default true);
+         *     tests driven by a fake clock turn it off and call {@link Perf#tick()}
+         * @return this builder
+         */
+        public Builder autoTick(boolean autoTick) {
+            this.autoTick = autoTick;
+            return this;
+        }
+
+        /**
+         * @param enabled whether to bind the OSHI system metrics (default true)
+         * @return this builder
+         */
+        public Builder systemMetrics(boolean enabled) {
+            this.systemMetrics = enabled;
+            return this;
+        }
+
+        /**
+         * @param enabled whether to bind the JVM metrics (default true)
+         * @return this builder
+         */
+        public Builder jvmMetrics(boolean enabled) {
+            this.jvmMetrics = enabled;
+            return this;
+        }
+
+        /**
+         * Uses {@code guard} as the registry's cardinality guard and runs its idle expiry every tick.
+         * By default the hub installs {@link CardinalityGuard#ofDefaults()} as a cap only, without
+         * expiry: expiring a meter the host application holds a reference to would silently drop its
+         * later updates, so expiry is for registries whose meters are looked up per use.
+         *
+         * @param guard the guard, or {@code null} for no guard at all
+         * @return this builder
+         */
+        public Builder cardinalityGuard(@Nullable CardinalityGuard guard) {
+            this.guard = guard;
+            this.guardExpires = guard != null;
             return this;
         }
 
