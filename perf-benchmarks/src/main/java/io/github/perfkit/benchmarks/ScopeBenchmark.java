@@ -37,6 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code dropwizardTimer}: Dropwizard Metrics {@code Timer.time()} / {@code Context.close()}.
  * </ul>
  *
+ * <p>The hubs keep their collection tick (it drains the scopes' buffers and samples the history)
+ * but run without the system and JVM collectors: those allocate on the tick thread (about 1.4 MB/s,
+ * mostly OSHI reading {@code /proc}), and {@code -prof gc} would charge that to whichever benchmark
+ * is running, the peers included, as about 0.09 B/op.
+ *
  * <p>Run (nothing else running on the machine):
  * <pre>
  * ./mvnw -q -pl perf-benchmarks -am package -DskipTests
@@ -74,12 +79,18 @@ public class ScopeBenchmark {
                             .samplingRate(0.0)
                             .slowRequestThreshold(Duration.ofHours(1))
                             .build())
+                    .systemMetrics(false)
+                    .jvmMetrics(false)
                     .build();
             tracker = perf.tracker();
             profiler = perf.profiler();
             op = tracker.operation("bench.scope");
             nested = tracker.operation("bench.nested");
-            disabledPerf = Perf.builder().tracker(TrackerConfig.builder().enabled(false).build()).build();
+            disabledPerf = Perf.builder()
+                    .tracker(TrackerConfig.builder().enabled(false).build())
+                    .systemMetrics(false)
+                    .jvmMetrics(false)
+                    .build();
             disabledOp = disabledPerf.tracker().operation("bench.disabled");
 
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
