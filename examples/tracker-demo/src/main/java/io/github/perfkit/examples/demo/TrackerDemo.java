@@ -9,6 +9,11 @@ import io.github.perfkit.core.ProfileNode;
 import io.github.perfkit.core.ProfileTree;
 import io.github.perfkit.core.Scope;
 import io.github.perfkit.core.TrackerConfig;
+import io.github.perfkit.core.health.HealthGroup;
+import io.github.perfkit.core.history.MetricsHistory;
+import io.github.perfkit.core.history.TimeSeries;
+import io.github.perfkit.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Tags;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Comparator;
@@ -24,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Four worker threads serve "requests" ({@code checkout}, {@code search}, {@code product.view});
  * each request opens a profiled scope and nested scopes for its database queries and the payment
  * call, with latencies drawn from skewed distributions so the percentiles differ visibly from the
- * mean. Every second the demo prints the sliding-window statistics and the slowest request tree.
+ * mean. Every second the demo prints the sliding-window statistics, the slowest request tree, and
+ * a line of system and JVM figures read back from the hub's metrics history, with the readiness.
  *
  * <p>Run: {@code ./mvnw -q -pl examples/tracker-demo -am package exec:java -DskipTests}; stop with
  * Ctrl-C. {@code -Ddemo.seconds=N} stops it after N seconds.
@@ -58,6 +64,7 @@ public final class TrackerDemo {
             for (long s = 1; s <= seconds; s++) {
                 TimeUnit.SECONDS.sleep(1);
                 print(out, s, tracker.stats(), perf.profiler().slowest());
+                out.println(systemLine(perf));
             }
         }
     }
@@ -119,6 +126,26 @@ public final class TrackerDemo {
         }
         out.print(sb);
         out.flush();
+    }
+
+    private static String systemLine(Perf perf) {
+        MetricsHistory history = perf.history();
+        return String.format(Locale.ROOT, "system cpu %s | process cpu %s | heap %s MB | threads %s | gc %s | ready: %s",
+                percent(history, MetricNames.SYSTEM_CPU_USAGE), percent(history, MetricNames.JVM_CPU_USAGE),
+                scaled(history, MetricNames.JVM_HEAP_USED, 1.0 / (1024 * 1024)),
+                scaled(history, MetricNames.JVM_THREADS_LIVE, 1.0),
+                percent(history, MetricNames.JVM_GC_PRESSURE),
+                perf.health().check(HealthGroup.READINESS).status());
+    }
+
+    private static String percent(MetricsHistory history, String metric) {
+        return history.latest(metric, Tags.empty())
+                .map(p -> String.format(Locale.ROOT, "%.1f%%", p.avg() * 100)).orElse("-");
+    }
+
+    private static String scaled(MetricsHistory history, String metric, double factor) {
+        return history.latest(metric, Tags.empty()).map(TimeSeries.Point::avg)
+                .map(v -> String.format(Locale.ROOT, "%.0f", v * factor)).orElse("-");
     }
 
     private static void appendNode(StringBuilder sb, ProfileNode node, int depth) {
