@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -162,22 +161,6 @@ class SystemMetricsTest {
         System.out.printf("SystemMetrics.refresh() mean over 20: %.2f ms%n", meanMs);
         assertThat(meanMs).isLessThan(250.0);
 
-        Gauge[] gauges = registry.getMeters().stream().filter(m -> m instanceof Gauge).toArray(Gauge[]::new);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        double sink = 0;
-        for (int i = 0; i < 2_000; i++) { // warm up
-            for (int j = 0; j < gauges.length; j++) {
-                sink += gauges[j].value();
-            }
-        }
-        long allocBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        for (int i = 0; i < 10_000; i++) {
-            for (int j = 0; j < gauges.length; j++) {
-                sink += gauges[j].value();
-            }
-        }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - allocBefore;
-        assertThat(allocated).as("bytes allocated by %d gauge reads (sink %s)", 10_000 * gauges.length, sink)
-                .isLessThan(64 * 1024);
+        GaugeReads.assertDoNotAllocate(registry);
     }
 }
