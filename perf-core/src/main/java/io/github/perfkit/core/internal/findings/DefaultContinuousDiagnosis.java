@@ -1,0 +1,510 @@
+package io.github.perfkit.core.internal.findings;
+
+import io.github.perfkit.core.findings.ContinuousDiagnosis;
+import io.github.perfkit.core.findings.DiagnosisConfig;
+import io.github.perfkit.core.findings.Finding;
+import io.github.perfkit.core.findings.FindingCategory;
+import io.github.perfkit.core.findings.FindingListener;
+import io.micrometer.core.instrument.Clock;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingStream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ContinuousDiagnosis} on a {@link RecordingStream}. Events are accumulated into the current
+ * window on the stream's thread; at the first flush after the window has elapsed the window is
+ * judged, on the same thread, so the accumulators need no locking. Findings and listeners are shared
+ * with callers and guarded by {@code lock} / copy-on-write.
+ */
+public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultContinuousDiagnosis.class);
+    static final Duration CPU_PERIOD = Duration.ofMillis(20);
+    static final Duration LOCK_THRESHOLD = Duration.ofMillis(20);
+    static final int MAX_KEYS = 10_000;
+
+    private final DiagnosisConfig config;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private final LinkedHashMap<String, Finding> findings = new LinkedHashMap<>(); // lock; insertion = recency
+    private final List<FindingListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<FindingListener> failedListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private @Nullable RecordingStream stream; // lock
+    private boolean closed; // lock
+
+    // Stream thread only.
+    private Window window = new Window();
+    private long windowStartNanos = System.nanoTime();
+    private int windowIndex;
+    private final Map<String, Double> baselines = new HashMap<>();
+    private final Map<String, Integer> streaks = new HashMap<>();
+    private final Map<String, Integer> misses = new HashMap<>();
+
+    /**
+     * @param config thresholds and windows
+     * @param clock time stamps
+     */
+    public DefaultContinuousDiagnosis(DiagnosisConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void start() {
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the diagnosis is closed");
+            }
+            if (stream != null) {
+                return;
+            }
+            RecordingStream s = new RecordingStream();
+            s.enable("jdk.ExecutionSample").withPeriod(CPU_PERIOD);
+            s.enable("jdk.ObjectAllocationSample").with("throttle", "150/s").withStackTrace();
+            s.enable("jdk.JavaMonitorEnter").withThreshold(LOCK_THRESHOLD).withStackTrace();
+            s.enable("jdk.ThreadPark").withThreshold(LOCK_THRESHOLD).withStackTrace();
+            s.setReuse(true);
+            s.setOrdered(false);
+            s.onEvent("jdk.ExecutionSample", guarded(this::cpu));
+            s.onEvent("jdk.ObjectAllocationSample", guarded(this::allocation));
+            s.onEvent("jdk.JavaMonitorEnter", guarded(e -> lockWait(e, e.getClass("monitorClass"))));
+            s.onEvent("jdk.ThreadPark", guarded(e -> lockWait(e, e.getClass("parkedClass"))));
+            s.onFlush(this::onFlush);
+            windowStartNanos = System.nanoTime();
+            s.startAsync();
+            stream = s;
+        }
+    }
+
+    @Override
+    public List<Finding> active() {
+        return snapshot(true);
+    }
+
+    @Override
+    public List<Finding> all() {
+        return snapshot(false);
+    }
+
+    private List<Finding> snapshot(boolean activeOnly) {
+        List<Finding> out = new ArrayList<>();
+        synchronized (lock) {
+            for (Finding f : findings.values()) {
+                if (!activeOnly || f.active()) {
+                    out.add(f);
+                }
+            }
+        }
+        out.sort(Comparator.comparing(Finding::lastSeen).reversed());
+        return out;
+    }
+
+    @Override
+    public void report(Finding finding) {
+        Objects.requireNonNull(finding, "finding");
+        boolean isNew;
+        synchronized (lock) {
+            Finding previous = findings.remove(finding.id());
+            isNew = previous == null || previous.active() != finding.active();
+            Finding stored = previous != null && previous.firstSeen().isBefore(finding.firstSeen())
+                    ? new Finding(finding.id(), finding.category(), finding.culprit(), finding.subject(), finding.evidence(),
+                            finding.sampleStack(), previous.firstSeen(), finding.lastSeen(), finding.recommendation(),
+                            finding.active())
+                    : finding;
+            findings.put(stored.id(), stored);
+            trim();
+        }
+        if (isNew) {
+            notifyListeners(finding);
+        }
+    }
+
+    @Override
+    public void addListener(FindingListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(FindingListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        RecordingStream s;
+        synchronized (lock) {
+            closed = true;
+            s = stream;
+            stream = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ stream thread
+
+    private java.util.function.Consumer<RecordedEvent> guarded(java.util.function.Consumer<RecordedEvent> handler) {
+        return e -> {
+            try {
+                handler.accept(e);
+            } catch (RuntimeException ex) {
+                LOG.debug("Perfkit: diagnosis could not read a {} event", e.getEventType().getName(), ex);
+            }
+        };
+    }
+
+    private void cpu(RecordedEvent e) {
+        window.cpuSamples++;
+        RecordedStackTrace trace = e.getStackTrace();
+        String culprit = culprit(trace);
+        if (culprit != null) {
+            window.add(window.cpu, culprit, 1, trace);
+        }
+    }
+
+    private void allocation(RecordedEvent e) {
+        long weight = e.getLong("weight");
+        window.allocatedBytes += weight;
+        RecordedStackTrace trace = e.getStackTrace();
+        String culprit = culprit(trace);
+        if (culprit != null) {
+            window.add(window.allocation, culprit, weight, trace);
+        }
+    }
+
+    private void lockWait(RecordedEvent e, @Nullable RecordedClass monitor) {
+        RecordedStackTrace trace = e.getStackTrace();
+        String culprit = culprit(trace);
+        if (culprit != null) {
+            String key = culprit + "\n" + (monitor == null ? "(unknown)" : monitor.getName());
+            window.add(window.locks, key, e.getDuration().toNanos(), trace);
+        }
+    }
+
+    private void onFlush() {
+        long now = System.nanoTime();
+        long elapsed = now - windowStartNanos;
+        if (elapsed < config.window().toNanos()) {
+            return;
+        }
+        Window closedWindow = window;
+        window = new Window();
+        windowStartNanos = now;
+        try {
+            judge(closedWindow, elapsed / 1e9);
+        } catch (RuntimeException ex) {
+            LOG.warn("Perfkit: the diagnosis could not judge a window; it goes on with the next one", ex);
+        }
+    }
+
+    /** Judges one window: candidates per category, persistence, margins over the baselines, resolution. */
+    void judge(Window w, double seconds) {
+        windowIndex++;
+        boolean learning = windowIndex <= config.learningWindows();
+        Set<String> holding = new HashSet<>();
+        Map<String, Finding> candidates = new HashMap<>();
+        Instant now = Instant.ofEpochMilli(clock.wallTime());
+
+        for (Map.Entry<String, Acc> c : w.cpu.entrySet()) {
+            double share = c.getValue().amount / (double) Math.max(1, w.cpuSamples);
+            double cores = c.getValue().amount * (CPU_PERIOD.toNanos() / 1e9) / seconds;
+            String id = Finding.idOf(FindingCategory.CPU_HOTSPOT, c.getKey(), null);
+            boolean floor = share >= config.cpuShare() && cores >= config.cpuMinCores();
+            judgeCandidate(id, share, floor, learning, holding, candidates, () -> new Finding(id,
+                    FindingCategory.CPU_HOTSPOT, c.getKey(), null,
+                    Map.of("cpuShare", round(share), "cores", round(cores), "samples", c.getValue().amount,
+                            "baselineShare", round(baselines.getOrDefault(id, 0.0)), "windowSeconds", round(seconds)),
+                    c.getValue().stack, now, now,
+                    String.format(Locale.ROOT, "%s took %.0f%% of the CPU samples (%.2f cores) over the last %.0f s, "
+                                    + "against %.0f%% normally. Look at the loops and the size of the data this method "
+                                    + "works on; the sample stack shows how it is reached.",
+                            c.getKey(), share * 100, cores, seconds, baselines.getOrDefault(id, 0.0) * 100),
+                    true));
+        }
+        for (Map.Entry<String, Acc> c : w.allocation.entrySet()) {
+            double share = c.getValue().amount / (double) Math.max(1, w.allocatedBytes);
+            double rate = c.getValue().amount / seconds;
+            String id = Finding.idOf(FindingCategory.ALLOCATION_PRESSURE, c.getKey(), null);
+            boolean floor = share >= config.allocationShare() && rate >= config.allocationMinBytesPerSecond();
+            judgeCandidate(id, share, floor, learning, holding, candidates, () -> new Finding(id,
+                    FindingCategory.ALLOCATION_PRESSURE, c.getKey(), null,
+                    Map.of("allocationShare", round(share), "bytesPerSecond", Math.round(rate),
+                            "baselineShare", round(baselines.getOrDefault(id, 0.0)), "windowSeconds", round(seconds)),
+                    c.getValue().stack, now, now,
+                    String.format(Locale.ROOT, "%s allocated %.0f%% of the sampled memory (%.1f MB/s) over the last "
+                                    + "%.0f s, against %.0f%% normally, which drives the garbage collector. Reuse buffers, "
+                                    + "avoid copies and boxing in this method, or size its collections up front.",
+                            c.getKey(), share * 100, rate / 1e6, seconds, baselines.getOrDefault(id, 0.0) * 100),
+                    true));
+        }
+        for (Map.Entry<String, Acc> c : w.locks.entrySet()) {
+            String[] parts = c.getKey().split("\n", 2);
+            double waitSeconds = c.getValue().amount / 1e9;
+            double fraction = waitSeconds / seconds;
+            String id = Finding.idOf(FindingCategory.LOCK_CONTENTION, parts[0], parts[1]);
+            boolean floor = fraction >= config.lockWaitFraction();
+            // The "share" of a lock is its waiting as a fraction of the window, capped at 1 for the baseline.
+            judgeCandidate(id, Math.min(1, fraction), floor, learning, holding, candidates, () -> new Finding(id,
+                    FindingCategory.LOCK_CONTENTION, parts[0], parts[1],
+                    Map.of("waitSeconds", round(waitSeconds), "waits", c.getValue().events,
+                            "waitFraction", round(fraction), "windowSeconds", round(seconds)),
+                    c.getValue().stack, now, now,
+                    String.format(Locale.ROOT, "Threads waited %.1f s in total (%d times) on a %s lock in %s over the "
+                                    + "last %.0f s. Shorten the section that holds it (no I/O or sleeping inside), split "
+                                    + "it, or use a concurrent structure instead.",
+                            waitSeconds, c.getValue().events, parts[1], parts[0], seconds),
+                    true));
+        }
+        deadlocks(now, holding, candidates);
+        settle(now, holding, candidates, learning);
+    }
+
+    private void judgeCandidate(String id, double share, boolean floor, boolean learning, Set<String> holding,
+            Map<String, Finding> candidates, java.util.function.Supplier<Finding> finding) {
+        double baseline = baselines.getOrDefault(id, 0.0);
+        boolean active = isActive(id);
+        if (learning) {
+            if (baselines.size() < MAX_KEYS || baselines.containsKey(id)) {
+                baselines.put(id, Math.max(baseline, share));
+            }
+            return;
+        }
+        boolean qualifies = active ? floor : floor && share >= baseline + config.margin();
+        if (qualifies) {
+            holding.add(id);
+            candidates.put(id, finding.get());
+        } else if (!active && (baselines.size() < MAX_KEYS || baselines.containsKey(id))) {
+            baselines.put(id, baseline * 0.7 + share * 0.3); // the application's own normal, learned slowly
+        }
+    }
+
+    private void deadlocks(Instant now, Set<String> holding, Map<String, Finding> candidates) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long[] ids = threads.findDeadlockedThreads();
+        if (ids == null) {
+            return;
+        }
+        ThreadInfo[] infos = threads.getThreadInfo(ids, true, true);
+        List<String> names = new ArrayList<>();
+        String culprit = null;
+        List<String> stack = List.of();
+        Set<String> locks = new HashSet<>();
+        for (ThreadInfo info : infos) {
+            if (info == null) {
+                continue;
+            }
+            names.add(info.getThreadName());
+            if (info.getLockName() != null) {
+                locks.add(info.getLockName().replaceAll("@[0-9a-f]+$", ""));
+            }
+            if (culprit == null) {
+                for (StackTraceElement el : info.getStackTrace()) {
+                    String frame = el.getClassName() + "." + el.getMethodName();
+                    if (!isFramework(el.getClassName())) {
+                        culprit = frame;
+                        stack = java.util.Arrays.stream(info.getStackTrace())
+                                .map(s -> s.getClassName() + "." + s.getMethodName()).limit(Finding.MAX_STACK).toList();
+                        break;
+                    }
+                }
+            }
+        }
+        if (culprit == null || names.isEmpty()) {
+            return;
+        }
+        names.sort(null);
+        String subject = String.join(",", new java.util.TreeSet<>(locks));
+        String id = Finding.idOf(FindingCategory.DEADLOCK, culprit, subject);
+        holding.add(id);
+        streaks.put(id, config.persistenceWindows()); // a deadlock never resolves by itself: no persistence needed
+        candidates.put(id, new Finding(id, FindingCategory.DEADLOCK, culprit, subject,
+                Map.of("threads", List.copyOf(names), "locks", List.copyOf(new java.util.TreeSet<>(locks))),
+                stack, now, now,
+                String.format(Locale.ROOT, "Threads %s are deadlocked on %s and will never recover; restart the "
+                        + "application, and make %s acquire its locks in one fixed order (or use tryLock with a timeout).",
+                        names, subject, culprit),
+                true));
+    }
+
+    /** Applies persistence: raise candidates that held long enough, resolve active findings that stopped holding. */
+    private void settle(Instant now, Set<String> holding, Map<String, Finding> candidates, boolean learning) {
+        if (learning) {
+            return;
+        }
+        for (Map.Entry<String, Finding> c : candidates.entrySet()) {
+            String id = c.getKey();
+            misses.remove(id);
+            int streak = streaks.merge(id, 1, Integer::sum);
+            if (isActive(id)) {
+                refresh(c.getValue());
+            } else if (streak >= config.persistenceWindows()) {
+                report(c.getValue());
+            }
+        }
+        streaks.keySet().removeIf(id -> !holding.contains(id) && !isActive(id));
+        for (Finding f : active()) {
+            if (holding.contains(f.id()) || !isOwn(f.category())) {
+                continue;
+            }
+            int missed = misses.merge(f.id(), 1, Integer::sum);
+            if (missed >= config.persistenceWindows() || f.category() == FindingCategory.DEADLOCK) {
+                misses.remove(f.id());
+                streaks.remove(f.id());
+                report(f.resolved(now));
+            }
+        }
+    }
+
+    private static boolean isOwn(FindingCategory c) {
+        return c == FindingCategory.CPU_HOTSPOT || c == FindingCategory.ALLOCATION_PRESSURE
+                || c == FindingCategory.LOCK_CONTENTION || c == FindingCategory.DEADLOCK;
+    }
+
+    private void refresh(Finding latest) {
+        synchronized (lock) {
+            Finding previous = findings.remove(latest.id());
+            Instant first = previous != null ? previous.firstSeen() : latest.firstSeen();
+            findings.put(latest.id(), new Finding(latest.id(), latest.category(), latest.culprit(), latest.subject(),
+                    latest.evidence(), latest.sampleStack(), first, latest.lastSeen(), latest.recommendation(), true));
+        }
+    }
+
+    private boolean isActive(String id) {
+        synchronized (lock) {
+            Finding f = findings.get(id);
+            return f != null && f.active();
+        }
+    }
+
+    /** Lock held: drop the oldest resolved findings, then the oldest, beyond the cap. */
+    private void trim() {
+        Iterator<Finding> it = findings.values().iterator();
+        while (findings.size() > config.maxFindings() && it.hasNext()) {
+            if (!it.next().active()) {
+                it.remove();
+            }
+        }
+        it = findings.values().iterator();
+        while (findings.size() > config.maxFindings() && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    private void notifyListeners(Finding f) {
+        for (FindingListener l : listeners) {
+            try {
+                if (f.active()) {
+                    l.onFinding(f);
+                } else {
+                    l.onResolved(f);
+                }
+            } catch (RuntimeException e) {
+                if (failedListeners.add(l)) {
+                    LOG.warn("Perfkit: a finding listener ({}) failed; it stays registered. (Logged once.)",
+                            l.getClass().getName(), e);
+                }
+            }
+        }
+    }
+
+    private @Nullable String culprit(@Nullable RecordedStackTrace trace) {
+        if (trace == null) {
+            return null;
+        }
+        for (RecordedFrame f : trace.getFrames()) {
+            if (f.getMethod() == null) {
+                continue;
+            }
+            String type = f.getMethod().getType().getName();
+            if (!isFramework(type)) {
+                return type + "." + f.getMethod().getName();
+            }
+        }
+        return null;
+    }
+
+    private boolean isFramework(String className) {
+        for (String p : config.frameworkPackages()) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Accumulators of one window; stream thread only. */
+    static final class Window {
+        long cpuSamples;
+        long allocatedBytes;
+        final Map<String, Acc> cpu = new HashMap<>();
+        final Map<String, Acc> allocation = new HashMap<>();
+        final Map<String, Acc> locks = new HashMap<>();
+
+        void add(Map<String, Acc> map, String key, long amount, @Nullable RecordedStackTrace trace) {
+            Acc acc = map.get(key);
+            if (acc == null) {
+                if (map.size() >= MAX_KEYS) {
+                    return;
+                }
+                acc = new Acc(stackOf(trace));
+                map.put(key, acc);
+            }
+            acc.amount += amount;
+            acc.events++;
+        }
+
+        private static List<String> stackOf(@Nullable RecordedStackTrace trace) {
+            if (trace == null) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (RecordedFrame f : trace.getFrames()) {
+                if (out.size() >= Finding.MAX_STACK) {
+                    break;
+                }
+                out.add(f.getMethod() == null ? "(unknown)"
+                        : f.getMethod().getType().getName() + "." + f.getMethod().getName() + ":" + f.getLineNumber());
+            }
+            return out;
+        }
+    }
+
+    /** Amount (samples, bytes or nanoseconds), events and the first sample stack of one key. */
+    static final class Acc {
+        long amount;
+        long events;
+        final List<String> stack;
+
+        Acc(List<String> stack) {
+            this.stack = stack;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package com.example.workload;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * "Application" code with planted problems, outside Perfkit's packages so the diagnosis treats its
+ * frames as culprits, as it would a user's code.
+ */
+public final class Workloads {
+
+    public static volatile long sink;
+    private static final Object MONITOR = new SharedLedger();
+
+    private Workloads() {}
+
+    /** Burns CPU until told to stop. */
+    public static void burnCpu(BooleanSupplier running) {
+        long x = 1;
+        while (running.getAsBoolean()) {
+            for (int i = 0; i < 100_000; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+            }
+            sink = x;
+        }
+    }
+
+    /** Allocates short-lived objects as fast as it can until told to stop. */
+    public static void allocate(BooleanSupplier running) {
+        List<byte[]> batch = new ArrayList<>();
+        while (running.getAsBoolean()) {
+            for (int i = 0; i < 256; i++) {
+                batch.add(new byte[1024]);
+            }
+            sink += batch.size();
+            batch.clear();
+        }
+    }
+
+    /** Holds a shared monitor while sleeping, so callers on other threads queue behind it. */
+    public static void contend(BooleanSupplier running) {
+        while (running.getAsBoolean()) {
+            synchronized (MONITOR) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes {@code first} then {@code second}; with a partner taking them the other way round, both
+     * deadlock. Interrupting the threads ends it.
+     */
+    public static void lockInOrder(ReentrantLock first, ReentrantLock second, CountDownLatch bothHoldFirst) {
+        try {
+            first.lockInterruptibly();
+            try {
+                bothHoldFirst.countDown();
+                bothHoldFirst.await();
+                second.lockInterruptibly();
+                second.unlock();
+            } finally {
+                first.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The type of the contended monitor, so the finding can name it. */
+    public static final class SharedLedger {}
+}

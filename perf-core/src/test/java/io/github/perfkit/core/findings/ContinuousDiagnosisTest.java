@@ -1,0 +1,206 @@
+package io.github.perfkit.core.findings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.example.workload.Workloads;
+import io.micrometer.core.instrument.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real workloads in this JVM, a live JFR stream, one-second windows: each planted problem must be
+ * named with its culprit method, and go away when the problem does.
+ */
+class ContinuousDiagnosisTest {
+
+    private static final Duration WITHIN = Duration.ofSeconds(30);
+
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<AtomicBoolean> switches = new ArrayList<>();
+    private ContinuousDiagnosis diagnosis;
+    private final List<Finding> raised = new CopyOnWriteArrayList<>();
+    private final List<Finding> resolved = new CopyOnWriteArrayList<>();
+
+    private void startDiagnosis(DiagnosisConfig.Builder config) {
+        diagnosis = ContinuousDiagnosis.create(config.window(Duration.ofSeconds(1)).build(), Clock.SYSTEM);
+        diagnosis.addListener(new FindingListener() {
+            @Override
+            public void onFinding(Finding finding) {
+                raised.add(finding);
+            }
+
+            @Override
+            public void onResolved(Finding finding) {
+                resolved.add(finding);
+            }
+        });
+        diagnosis.start();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        switches.forEach(s -> s.set(false));
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            t.join(5_000);
+        }
+        if (diagnosis != null) {
+            diagnosis.close();
+        }
+    }
+
+    @Test
+    void aCpuHotspotIsNamedWithItsMethodAndResolvesWhenItStops() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).persistenceWindows(2));
+        pastLearning();
+        AtomicBoolean on = start("burner", Workloads::burnCpu);
+
+        Finding f = awaitActive(FindingCategory.CPU_HOTSPOT);
+        assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.burnCpu");
+        assertThat((double) f.evidence().get("cpuShare")).isGreaterThanOrEqualTo(0.2);
+        assertThat((double) f.evidence().get("cores")).isGreaterThanOrEqualTo(0.25);
+        assertThat(f.sampleStack()).first().asString().startsWith("com.example.workload.Workloads.burnCpu");
+        assertThat(f.recommendation()).contains("Workloads.burnCpu").contains("% of the CPU samples");
+        assertThat(raised).extracting(Finding::id).contains(f.id());
+
+        on.set(false);
+        await().atMost(WITHIN).until(() -> resolved.stream().anyMatch(r -> r.id().equals(f.id())));
+        assertThat(diagnosis.active()).noneMatch(a -> a.id().equals(f.id()));
+        assertThat(diagnosis.all()).anyMatch(a -> a.id().equals(f.id()) && !a.active());
+    }
+
+    @Test
+    void steadyWorkPresentFromTheStartIsTheApplicationsNormalNotAFinding() throws InterruptedException {
+        start("steady", Workloads::burnCpu); // the app's normal, most expensive work, running all along
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(2).persistenceWindows(2));
+        Thread.sleep(7_000); // learning plus several judged windows
+        assertThat(diagnosis.active()).isEmpty();
+        assertThat(raised).isEmpty();
+    }
+
+    @Test
+    void allocationPressureIsNamedWithItsMethod() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).allocationMinBytesPerSecond(1e6));
+        pastLearning();
+        start("allocator", Workloads::allocate);
+        Finding f = awaitActive(FindingCategory.ALLOCATION_PRESSURE);
+        assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.allocate");
+        assertThat((long) f.evidence().get("bytesPerSecond")).isGreaterThanOrEqualTo(1_000_000L);
+    }
+
+    @Test
+    void lockContentionNamesTheWaitingMethodAndTheMonitor() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).lockWaitFraction(0.3));
+        pastLearning();
+        for (int i = 0; i < 3; i++) {
+            start("contender-" + i, Workloads::contend);
+        }
+        Finding f = awaitActive(FindingCategory.LOCK_CONTENTION);
+        assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.contend");
+        assertThat(f.subject()).isEqualTo(Workloads.SharedLedger.class.getName());
+        assertThat((double) f.evidence().get("waitSeconds")).isGreaterThan(0.3);
+    }
+
+    @Test
+    void aDeadlockIsNamedAndResolvesWhenItIsBroken() throws InterruptedException {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(0));
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch bothHoldFirst = new CountDownLatch(2);
+        Thread t1 = thread("deadlock-1", () -> Workloads.lockInOrder(a, b, bothHoldFirst));
+        Thread t2 = thread("deadlock-2", () -> Workloads.lockInOrder(b, a, bothHoldFirst));
+
+        Finding f = awaitActive(FindingCategory.DEADLOCK);
+        assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.lockInOrder");
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) f.evidence().get("threads");
+        assertThat(names).containsExactly("deadlock-1", "deadlock-2");
+
+        t1.interrupt();
+        t2.interrupt();
+        t1.join(5_000);
+        t2.join(5_000);
+        await().atMost(WITHIN).until(() -> diagnosis.active().stream().noneMatch(x -> x.id().equals(f.id())));
+    }
+
+    @Test
+    void reportedFindingsReachListenersAndTheListIsBounded() {
+        diagnosis = ContinuousDiagnosis.create(DiagnosisConfig.builder().maxFindings(3).build(), Clock.SYSTEM);
+        List<Finding> seen = new CopyOnWriteArrayList<>();
+        diagnosis.addListener(new FindingListener() {
+            @Override
+            public void onFinding(Finding finding) {
+                seen.add(finding);
+                throw new IllegalStateException("a broken listener must not stop the others");
+            }
+
+            @Override
+            public void onResolved(Finding finding) {
+                seen.add(finding);
+            }
+        });
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        for (int i = 0; i < 5; i++) {
+            diagnosis.report(nPlusOne("app.Orders.list" + i, t0.plusSeconds(i)));
+        }
+        diagnosis.report(nPlusOne("app.Orders.list4", t0.plusSeconds(10))); // refresh: no new notification
+        assertThat(seen).hasSize(5);
+        assertThat(diagnosis.all()).hasSize(3);
+        assertThat(diagnosis.active().get(0).culprit()).isEqualTo("app.Orders.list4");
+        assertThat(diagnosis.active().get(0).firstSeen()).isEqualTo(t0.plusSeconds(4));
+        diagnosis.report(diagnosis.active().get(0).resolved(t0.plusSeconds(20)));
+        assertThat(seen).hasSize(6).last().matches(f -> !f.active());
+        assertThatThrownBy(() -> DiagnosisConfig.builder().cpuShare(2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cpuShare");
+    }
+
+    private static Finding nPlusOne(String culprit, Instant at) {
+        return new Finding(Finding.idOf(FindingCategory.N_PLUS_ONE, culprit, "select * from item where order_id = ?"),
+                FindingCategory.N_PLUS_ONE, culprit, "select * from item where order_id = ?",
+                Map.of("executionsPerRequest", 50), List.of(culprit), at, at, "Batch the per-row queries.", true);
+    }
+
+    /**
+     * The problem must start after the one learning window (closed at the first JFR flush after 1 s),
+     * as a problem switched on in a running app does; present from the start, it is the app's normal.
+     */
+    private static void pastLearning() {
+        try {
+            Thread.sleep(3_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Finding awaitActive(FindingCategory category) {
+        return await().atMost(WITHIN).pollInterval(Duration.ofMillis(200))
+                .until(() -> diagnosis.active().stream().filter(f -> f.category() == category).findFirst().orElse(null),
+                        java.util.Objects::nonNull);
+    }
+
+    private AtomicBoolean start(String name, java.util.function.Consumer<java.util.function.BooleanSupplier> body) {
+        AtomicBoolean on = new AtomicBoolean(true);
+        switches.add(on);
+        thread(name, () -> body.accept(on::get));
+        return on;
+    }
+
+    private Thread thread(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+        return t;
+    }
+}
