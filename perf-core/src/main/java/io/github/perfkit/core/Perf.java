@@ -1,5 +1,7 @@
 package io.github.perfkit.core;
 
+import io.github.perfkit.core.findings.ContinuousDiagnosis;
+import io.github.perfkit.core.findings.DiagnosisConfig;
 import io.github.perfkit.core.health.HealthChecks;
 import io.github.perfkit.core.health.HealthConfig;
 import io.github.perfkit.core.health.HealthGroup;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Perfkit hub: one per application. It owns the Micrometer registry it publishes to, the clock,
  * the tracker and profiler, the system and JVM collectors, the metrics history, the health registry,
- * the status contributors and the collection tick that drives them.
+ * the status contributors, the findings of the continuous diagnosis and the collection tick that
+ * drives them.
  *
  * <pre>{@code
  * Perf perf = Perf.builder()
@@ -73,6 +76,7 @@ public final class Perf implements AutoCloseable {
     private final @Nullable CardinalityGuard expiringGuard;
     private final MetricsHistory history;
     private final HealthRegistry health;
+    private final ContinuousDiagnosis diagnosis;
     private final List<StatusContributor> contributors = new CopyOnWriteArrayList<>();
     private final TickScheduler scheduler;
     private final TickScheduler.Job tickJob;
@@ -100,6 +104,10 @@ public final class Perf implements AutoCloseable {
         }
         this.history = MetricsHistory.create(b.historyConfig);
         this.health = HealthRegistry.create(b.healthConfig, clock);
+        this.diagnosis = ContinuousDiagnosis.create(b.diagnosisConfig, clock);
+        if (b.diagnosisEnabled) {
+            diagnosis.start();
+        }
         this.scheduler = new TickScheduler("perfkit-tick", clock);
         Duration maxTickAge = tickInterval.multipliedBy(10).compareTo(Duration.ofSeconds(30)) > 0
                 ? tickInterval.multipliedBy(10) : Duration.ofSeconds(30);
@@ -178,6 +186,16 @@ public final class Perf implements AutoCloseable {
      */
     public HealthRegistry health() {
         return health;
+    }
+
+    /**
+     * The findings: what the continuous diagnosis (when switched on with
+     * {@link Builder#diagnosis(boolean)}) and other detectors, such as the JDBC wrapper, diagnosed.
+     *
+     * @return the diagnosis
+     */
+    public ContinuousDiagnosis diagnosis() {
+        return diagnosis;
     }
 
     /**
@@ -298,6 +316,7 @@ public final class Perf implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
+        diagnosis.close();
         health.close();
         if (jvmMetrics != null) {
             jvmMetrics.close();
@@ -312,6 +331,8 @@ public final class Perf implements AutoCloseable {
         private TrackerConfig trackerConfig = TrackerConfig.ofDefaults();
         private HistoryConfig historyConfig = HistoryConfig.ofDefaults();
         private HealthConfig healthConfig = HealthConfig.ofDefaults();
+        private DiagnosisConfig diagnosisConfig = DiagnosisConfig.ofDefaults();
+        private boolean diagnosisEnabled;
         private Duration tickInterval = Duration.ofSeconds(1);
         private boolean autoTick = true;
         private boolean systemMetrics = true;
@@ -363,6 +384,25 @@ public final class Perf implements AutoCloseable {
          */
         public Builder health(HealthConfig config) {
             this.healthConfig = Objects.requireNonNull(config, "health");
+            return this;
+        }
+
+        /**
+         * @param enabled whether to run the continuous diagnosis on a live JFR stream (default false; about
+         *     1 % overhead at its settings)
+         * @return this builder
+         */
+        public Builder diagnosis(boolean enabled) {
+            this.diagnosisEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param config windows, thresholds and framework packages of the continuous diagnosis
+         * @return this builder
+         */
+        public Builder diagnosis(DiagnosisConfig config) {
+            this.diagnosisConfig = Objects.requireNonNull(config, "diagnosis");
             return this;
         }
 

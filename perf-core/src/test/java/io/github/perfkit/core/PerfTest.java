@@ -101,6 +101,19 @@ class PerfTest {
     }
 
     @Test
+    void diagnosisIsOptInAndItsFindingsAreReachableFromTheHub() {
+        try (Perf perf = Perf.builder().autoTick(false).systemMetrics(false).jvmMetrics(false).diagnosis(true)
+                .diagnosis(io.github.perfkit.core.findings.DiagnosisConfig.builder().window(Duration.ofSeconds(1)).build())
+                .build()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().contains("JFR Event Stream")));
+            assertThat(perf.diagnosis().active()).isEmpty();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().contains("JFR Event Stream")));
+    }
+
+    @Test
     void badBuilderValuesFailFastNamingTheSetting() {
         assertThatThrownBy(() -> Perf.builder().tickInterval(Duration.ofMillis(10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tickInterval");
