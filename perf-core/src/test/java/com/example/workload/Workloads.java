@@ -76,6 +76,36 @@ public final class Workloads {
         }
     }
 
+    private static final List<Thread> LEAKED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Starts idle threads that are never stopped, three every 200 ms, until told to stop. */
+    public static void leakThreads(BooleanSupplier running) {
+        int n = 0;
+        while (running.getAsBoolean()) {
+            for (int i = 0; i < 3; i++) {
+                Thread t = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        java.util.concurrent.locks.LockSupport.park();
+                    }
+                }, "leaky-worker-" + n++);
+                t.setDaemon(true);
+                t.start();
+                LEAKED.add(t);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Ends the threads {@link #leakThreads} started (test clean-up). */
+    public static void stopLeakedThreads() {
+        LEAKED.forEach(Thread::interrupt);
+        LEAKED.clear();
+    }
+
     /** The type of the contended monitor, so the finding can name it. */
     public static final class SharedLedger {}
 }

@@ -36,6 +36,8 @@ public final class DiagnosisConfig {
     private final double allocationMinBytesPerSecond;
     private final double lockWaitFraction;
     private final double margin;
+    private final int threadLeakWindows;
+    private final int threadLeakMinGrowth;
     private final List<String> frameworkPackages;
     private final int maxFindings;
 
@@ -49,6 +51,8 @@ public final class DiagnosisConfig {
         this.allocationMinBytesPerSecond = b.allocationMinBytesPerSecond;
         this.lockWaitFraction = b.lockWaitFraction;
         this.margin = b.margin;
+        this.threadLeakWindows = b.threadLeakWindows;
+        this.threadLeakMinGrowth = b.threadLeakMinGrowth;
         this.frameworkPackages = List.copyOf(b.frameworkPackages);
         this.maxFindings = b.maxFindings;
     }
@@ -108,6 +112,16 @@ public final class DiagnosisConfig {
         return margin;
     }
 
+    /** @return windows over which live threads of one name prefix must rise for a thread leak (default 6) */
+    public int threadLeakWindows() {
+        return threadLeakWindows;
+    }
+
+    /** @return threads of one name prefix that must have been added over those windows (default 20) */
+    public int threadLeakMinGrowth() {
+        return threadLeakMinGrowth;
+    }
+
     /** @return package prefixes whose frames are never culprits */
     public List<String> frameworkPackages() {
         return frameworkPackages;
@@ -129,6 +143,8 @@ public final class DiagnosisConfig {
         private double allocationMinBytesPerSecond = 50e6;
         private double lockWaitFraction = 0.5;
         private double margin = 0.15;
+        private int threadLeakWindows = 6;
+        private int threadLeakMinGrowth = 20;
         private final List<String> frameworkPackages = new ArrayList<>(DEFAULT_FRAMEWORK_PACKAGES);
         private int maxFindings = 100;
 
@@ -228,6 +244,24 @@ public final class DiagnosisConfig {
                 throw new IllegalArgumentException("margin must be in [0, 1), was " + margin);
             }
             this.margin = margin;
+            return this;
+        }
+
+        /**
+         * @param windows 2 to 100
+         * @return this builder
+         */
+        public Builder threadLeakWindows(int windows) {
+            this.threadLeakWindows = range("threadLeakWindows", windows, 2, 100);
+            return this;
+        }
+
+        /**
+         * @param threads 1 to 100 000
+         * @return this builder
+         */
+        public Builder threadLeakMinGrowth(int threads) {
+            this.threadLeakMinGrowth = range("threadLeakMinGrowth", threads, 1, 100_000);
             return this;
         }
 

@@ -113,6 +113,23 @@ class ContinuousDiagnosisTest {
     }
 
     @Test
+    void aThreadLeakNamesTheCreatingMethodAndTheThreadNames() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).threadLeakWindows(3).threadLeakMinGrowth(10));
+        pastLearning();
+        AtomicBoolean on = start("leaker", Workloads::leakThreads);
+        try {
+            Finding f = awaitActive(FindingCategory.THREAD_LEAK);
+            assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.leakThreads");
+            assertThat(f.subject()).isEqualTo("leaky-worker-#");
+            assertThat((int) f.evidence().get("growth")).isGreaterThanOrEqualTo(10);
+            assertThat(f.recommendation()).contains("leaky-worker-#").contains("Workloads.leakThreads");
+        } finally {
+            on.set(false);
+            Workloads.stopLeakedThreads();
+        }
+    }
+
+    @Test
     void aDeadlockIsNamedAndResolvesWhenItIsBroken() throws InterruptedException {
         startDiagnosis(DiagnosisConfig.builder().learningWindows(0));
         ReentrantLock a = new ReentrantLock();

@@ -61,6 +61,8 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private final Map<String, Double> baselines = new HashMap<>();
     private final Map<String, Integer> streaks = new HashMap<>();
     private final Map<String, Integer> misses = new HashMap<>();
+    private final Map<String, java.util.ArrayDeque<Integer>> threadsByPrefix = new HashMap<>();
+    private final Map<String, Map<String, Acc>> creatorsByPrefix = new HashMap<>();
 
     /**
      * @param config thresholds and windows
@@ -85,12 +87,14 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             s.enable("jdk.ObjectAllocationSample").with("throttle", "150/s").withStackTrace();
             s.enable("jdk.JavaMonitorEnter").withThreshold(LOCK_THRESHOLD).withStackTrace();
             s.enable("jdk.ThreadPark").withThreshold(LOCK_THRESHOLD).withStackTrace();
+            s.enable("jdk.ThreadStart").withStackTrace();
             s.setReuse(true);
             s.setOrdered(false);
             s.onEvent("jdk.ExecutionSample", guarded(this::cpu));
             s.onEvent("jdk.ObjectAllocationSample", guarded(this::allocation));
             s.onEvent("jdk.JavaMonitorEnter", guarded(e -> lockWait(e, e.getClass("monitorClass"))));
             s.onEvent("jdk.ThreadPark", guarded(e -> lockWait(e, e.getClass("parkedClass"))));
+            s.onEvent("jdk.ThreadStart", guarded(this::threadStart));
             s.onFlush(this::onFlush);
             windowStartNanos = System.nanoTime();
             s.startAsync();
@@ -204,6 +208,32 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         }
     }
 
+    private void threadStart(RecordedEvent e) {
+        jdk.jfr.consumer.RecordedThread started = e.getThread("thread");
+        if (started == null || started.getJavaName() == null) {
+            return;
+        }
+        String prefix = prefix(started.getJavaName());
+        Map<String, Acc> creators = creatorsByPrefix.get(prefix);
+        if (creators == null) {
+            if (creatorsByPrefix.size() >= MAX_KEYS) {
+                return;
+            }
+            creators = new HashMap<>();
+            creatorsByPrefix.put(prefix, creators);
+        }
+        RecordedStackTrace trace = e.getStackTrace();
+        String culprit = culprit(trace);
+        if (culprit != null) {
+            window.add(creators, culprit, 1, trace);
+        }
+    }
+
+    /** A thread name with its numbers replaced, so {@code pool-3-thread-17} counts as {@code pool-#-thread-#}. */
+    static String prefix(String threadName) {
+        return threadName.replaceAll("[0-9]+", "#");
+    }
+
     private void onFlush() {
         long now = System.nanoTime();
         long elapsed = now - windowStartNanos;
@@ -279,6 +309,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
                     true));
         }
         deadlocks(now, holding, candidates);
+        threadLeaks(now, seconds, learning, holding, candidates);
         settle(now, holding, candidates, learning);
     }
 
@@ -349,6 +380,58 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
                 true));
     }
 
+    private void threadLeaks(Instant now, double seconds, boolean learning, Set<String> holding,
+            Map<String, Finding> candidates) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Integer> live = new HashMap<>();
+        for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds(), 0)) {
+            if (info != null && live.size() < MAX_KEYS) {
+                live.merge(prefix(info.getThreadName()), 1, Integer::sum);
+            }
+        }
+        int keep = config.threadLeakWindows();
+        threadsByPrefix.keySet().removeIf(p -> !live.containsKey(p));
+        for (Map.Entry<String, Integer> en : live.entrySet()) {
+            java.util.ArrayDeque<Integer> counts = threadsByPrefix.computeIfAbsent(en.getKey(), k -> new java.util.ArrayDeque<>());
+            counts.addLast(en.getValue());
+            while (counts.size() > keep) {
+                counts.removeFirst();
+            }
+            if (learning || counts.size() < keep) {
+                continue;
+            }
+            boolean rising = true;
+            Integer previous = null;
+            for (Integer c : counts) {
+                if (previous != null && c < previous) {
+                    rising = false;
+                    break;
+                }
+                previous = c;
+            }
+            int growth = counts.getLast() - counts.getFirst();
+            if (!rising || growth < config.threadLeakMinGrowth()) {
+                continue;
+            }
+            Map<String, Acc> creators = creatorsByPrefix.getOrDefault(en.getKey(), Map.of());
+            Map.Entry<String, Acc> top = creators.entrySet().stream()
+                    .max(Comparator.comparingLong(c -> c.getValue().amount)).orElse(null);
+            String culprit = top != null ? top.getKey() : "(creator not seen)";
+            String id = Finding.idOf(FindingCategory.THREAD_LEAK, culprit, en.getKey());
+            double span = seconds * (keep - 1);
+            holding.add(id);
+            candidates.put(id, new Finding(id, FindingCategory.THREAD_LEAK, culprit, en.getKey(),
+                    Map.of("liveThreads", counts.getLast(), "growth", growth, "overSeconds", round(span),
+                            "counts", List.copyOf(counts)),
+                    top != null ? top.getValue().stack : List.of(), now, now,
+                    String.format(Locale.ROOT, "Live threads named %s rose from %d to %d over the last %.0f s without "
+                                    + "falling; %s starts them. Make sure each is stopped (or use a bounded, shared "
+                                    + "executor instead of new threads).",
+                            en.getKey(), counts.getFirst(), counts.getLast(), span, culprit),
+                    true));
+        }
+    }
+
     /** Applies persistence: raise candidates that held long enough, resolve active findings that stopped holding. */
     private void settle(Instant now, Set<String> holding, Map<String, Finding> candidates, boolean learning) {
         if (learning) {
@@ -380,7 +463,8 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
 
     private static boolean isOwn(FindingCategory c) {
         return c == FindingCategory.CPU_HOTSPOT || c == FindingCategory.ALLOCATION_PRESSURE
-                || c == FindingCategory.LOCK_CONTENTION || c == FindingCategory.DEADLOCK;
+                || c == FindingCategory.LOCK_CONTENTION || c == FindingCategory.DEADLOCK
+                || c == FindingCategory.THREAD_LEAK;
     }
 
     private void refresh(Finding latest) {
