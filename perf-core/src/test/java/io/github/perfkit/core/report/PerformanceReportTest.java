@@ -1,0 +1,133 @@
+package io.github.perfkit.core.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.perfkit.core.Operation;
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.Scope;
+import io.github.perfkit.core.TrackerConfig;
+import io.github.perfkit.core.findings.Finding;
+import io.github.perfkit.core.findings.FindingCategory;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.core.instrument.simple.SimpleConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PerformanceReportTest {
+
+    private MockClock clock;
+    private Perf perf;
+    private Instant start;
+
+    @BeforeEach
+    void setUp() {
+        clock = new MockClock();
+        clock.add(Duration.ofDays(1));
+        perf = Perf.builder()
+                .registry(new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock))
+                .clock(clock)
+                .autoTick(false)
+                .tracker(TrackerConfig.builder().slowRequestThreshold(Duration.ofMillis(100)).build())
+                .build();
+        start = now();
+    }
+
+    @AfterEach
+    void tearDown() {
+        perf.close();
+    }
+
+    @Test
+    void htmlIsSelfContainedWithChartsTablesAndEscapedValues() throws InterruptedException {
+        Operation hostile = perf.tracker().operation("<script>alert(1)</script>");
+        for (int second = 0; second < 20; second++) {
+            hostile.recordNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            clock.add(Duration.ofSeconds(1));
+            perf.tick();
+        }
+        try (Scope request = perf.profiler().request("GET /cart")) {
+            try (Scope query = perf.tracker().start("db.query")) {
+                Thread.sleep(120); // scopes time with System.nanoTime: above the 100 ms slow-request threshold
+            }
+        }
+        perf.diagnosis().report(new Finding(Finding.idOf(FindingCategory.CPU_HOTSPOT, "app.Cart.total", null),
+                FindingCategory.CPU_HOTSPOT, "app.Cart.total", null, Map.of("cpuShare", 0.4), List.of("app.Cart.total"),
+                now(), now(), "app.Cart.total took 40% <of> the CPU samples", true));
+
+        String html = PerformanceReport.of(perf, start, now()).toHtml();
+
+        assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("http://")
+                .doesNotContain("https://");
+        assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+        Matcher polylines = Pattern.compile("<polyline [^>]*points=\"([^\"]+)\"").matcher(html);
+        int charts = 0;
+        while (polylines.find()) {
+            charts++;
+            assertThat(polylines.group(1).split(" ")).hasSizeGreaterThanOrEqualTo(10);
+        }
+        assertThat(charts).as("avg and max line of each of the 5 charts").isEqualTo(10);
+        assertThat(html).containsPattern("<details><summary>GET /cart &middot; 1[2-9][0-9]\\.[0-9]{2} ms")
+                .containsPattern("<pre>GET /cart  \\+0\\.00 ms, [0-9.]+ ms\n  db\\.query  \\+");
+        assertThat(html).contains("app.Cart.total took 40% &lt;of&gt; the CPU samples").contains("CPU_HOTSPOT");
+        assertThat(html).contains("<td>deadlocks</td>");
+    }
+
+    @Test
+    void markdownSummarisesAndEscapesTableCells() {
+        perf.tracker().operation("a|b").recordNanos(1_000_000);
+        clock.add(Duration.ofSeconds(1));
+        perf.tick();
+        String md = PerformanceReport.of(perf, start, now()).toMarkdown();
+        assertThat(md).startsWith("# Perfkit performance report").contains("| metric | min | avg | max |")
+                .contains("| a\\|b | 1 |").contains("None in this window.");
+    }
+
+    @Test
+    void comparisonGivesTheChangePerOperationInPercent() {
+        Operation checkout = perf.tracker().operation("checkout");
+        for (int i = 0; i < 100; i++) {
+            checkout.recordNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        ReportSnapshot before = ReportSnapshot.capture(perf, "before");
+        clock.add(Duration.ofMinutes(2)); // the window forgets the "before" samples
+        for (int i = 0; i < 100; i++) {
+            checkout.recordNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        perf.tracker().operation("export").recordNanos(1_000_000);
+        ReportSnapshot after = ReportSnapshot.capture(perf, "after");
+
+        ReportComparison diff = ReportComparison.of(before, after);
+
+        ReportComparison.Row row = diff.rows().get(0);
+        assertThat(row.operation()).isEqualTo("checkout");
+        assertThat(row.p95ChangePercent()).isCloseTo(100.0, within(0.5));
+        assertThat(row.p99ChangePercent()).isCloseTo(100.0, within(0.5));
+        assertThat(diff.rows()).filteredOn(r -> r.operation().equals("export"))
+                .singleElement().satisfies(r -> assertThat(r.p95ChangePercent()).isNull());
+        String html = PerformanceReport.of(perf, start, now()).withComparison(diff).toHtml();
+        assertThat(html).contains("before &rarr; after").contains("class=\"up\">+100");
+    }
+
+    @Test
+    void anEmptyOrInvertedWindowIsRejected() {
+        assertThatThrownBy(() -> PerformanceReport.of(perf, now(), now()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must be before");
+        String html = PerformanceReport.of(perf, now().minusSeconds(60), now()).toHtml();
+        assertThat(html).contains("no data in this window");
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.wallTime());
+    }
+}
