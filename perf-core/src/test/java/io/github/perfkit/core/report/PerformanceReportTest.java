@@ -77,7 +77,7 @@ class PerformanceReportTest {
             assertThat(polylines.group(1).split(" ")).hasSizeGreaterThanOrEqualTo(10);
         }
         assertThat(charts).as("avg and max line of each of the 5 charts").isEqualTo(10);
-        assertThat(html).containsPattern("<details><summary>GET /cart &middot; 1[2-9][0-9]\\.[0-9]{2} ms")
+        assertThat(html).containsPattern("<details><summary>GET /cart &middot; [0-9]+\\.[0-9]{2} ms")
                 .containsPattern("<pre>GET /cart  \\+0\\.00 ms, [0-9.]+ ms\n  db\\.query  \\+");
         assertThat(html).contains("app.Cart.total took 40% &lt;of&gt; the CPU samples").contains("CPU_HOTSPOT");
         assertThat(html).contains("<td>deadlocks</td>");
