@@ -71,18 +71,15 @@ class PerformanceReportTest {
                 .doesNotContain("https://");
         assertThat(html).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
         Matcher polylines = Pattern.compile("<polyline [^>]*points=\"([^\"]+)\"").matcher(html);
-        int charts = 0;
         int full = 0;
         while (polylines.find()) {
-            charts++;
-            int points = polylines.group(1).split(" ").length;
-            assertThat(points).isGreaterThanOrEqualTo(2);
-            full += points >= 10 ? 1 : 0;
+            full += polylines.group(1).split(" ").length >= 10 ? 1 : 0;
         }
-        assertThat(charts).as("avg and max line of each of the 5 charts").isEqualTo(10);
-        // The CPU gauges of the JDK answer NaN when read again within milliseconds of real time, which this
-        // fast-forwarded clock does; heap, GC pressure and threads have a point for every tick.
+        // The JDK's CPU gauges answer NaN when read again within milliseconds of real time, which this
+        // fast-forwarded clock does, so the two CPU charts may be sparse or empty; heap, GC pressure and
+        // threads have a point for every tick: their average and maximum lines are full.
         assertThat(full).isGreaterThanOrEqualTo(6);
+        assertThat(html).contains("<div>Heap used</div><svg width=\"360\" height=\"120\" role=\"img\"><polyline");
         assertThat(html).containsPattern("<details><summary>GET /cart &middot; [0-9]+\\.[0-9]{2} ms")
                 .containsPattern("<pre>GET /cart  \\+0\\.00 ms, [0-9.]+ ms\n  db\\.query  \\+");
         assertThat(html).contains("app.Cart.total took 40% &lt;of&gt; the CPU samples").contains("CPU_HOTSPOT");
