@@ -13,9 +13,12 @@ final class CallSites {
     static final String UNKNOWN = "unknown";
 
     private static final List<String> ALWAYS_SKIPPED = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-            "io.github.perfkit.core.internal.", "io.github.perfkit.core.jdbc.PerfDataSource",
+            "io.github.perfkit.core.internal.",
             "io.github.perfkit.servlet.", "io.github.perfkit.spring.", "io.github.perfkit.cache.",
             "io.github.perfkit.alerts.");
+
+    private static final String WRAPPER = "io.github.perfkit.core.jdbc.PerfDataSource";
+    private static final String WRAPPER_NESTED = WRAPPER + "$";
 
     private final String[] skipped;
     private final StackWalker walker = StackWalker.getInstance();
@@ -34,6 +37,9 @@ final class CallSites {
     }
 
     boolean skip(String className) {
+        if (className.equals(WRAPPER) || className.startsWith(WRAPPER_NESTED)) {
+            return true;
+        }
         for (String prefix : skipped) {
             if (className.startsWith(prefix)) {
                 return true;

@@ -57,6 +57,7 @@ public final class SqlShapes {
             } else if (c == '"' || c == '`') {
                 int end = skipQuoted(sql, i, c);
                 out.append(sql, i, end);
+                i = end;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 int nl = sql.indexOf('\n', i);
                 i = nl < 0 ? n : nl + 1;
@@ -96,6 +97,13 @@ public final class SqlShapes {
                 } else {
                     out.append(word);
                 }
+            } else if (c == '=' || c == '<' || c == '>' || c == '!') {
+                int start = i;
+                while (i < n && "=<>!".indexOf(sql.charAt(i)) >= 0) {
+                    i++;
+                }
+                space(out);
+                out.append(sql, start, i).append(' ');
             } else if (c == ',' || c == ')') {
                 trimSpace(out);
                 out.append(c);
