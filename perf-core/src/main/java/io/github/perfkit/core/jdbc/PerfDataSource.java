@@ -6,6 +6,8 @@ import io.github.perfkit.core.health.HealthResult;
 import io.github.perfkit.core.health.HealthStatus;
 import io.github.perfkit.core.internal.jdbc.JdbcProxies;
 import io.github.perfkit.core.internal.jdbc.JdbcRecorder;
+import io.github.perfkit.core.internal.jdbc.JdbcStatus;
+import io.github.perfkit.core.spi.StatusContributor;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -190,6 +192,16 @@ public final class PerfDataSource implements DataSource {
                         "connection not valid within " + seconds + " s");
             }
         };
+    }
+
+    /**
+     * A status section named {@code jdbc.<name>} with connection usage, the top statements and the N+1
+     * findings, to register with {@code perf.register(..)}.
+     *
+     * @return the contributor
+     */
+    public StatusContributor statusContributor() {
+        return new JdbcStatus(recorder);
     }
 
     // ------------------------------------------------------------------ DataSource plumbing

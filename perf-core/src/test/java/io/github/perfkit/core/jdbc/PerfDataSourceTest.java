@@ -11,6 +11,8 @@ import io.github.perfkit.core.TrackerConfig;
 import io.github.perfkit.core.health.HealthResult;
 import io.github.perfkit.core.health.HealthStatus;
 import io.github.perfkit.core.internal.jdbc.SqlShapes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -21,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.jdbc.JdbcConnection;
@@ -387,6 +390,66 @@ class PerfDataSourceTest {
         assertThatThrownBy(() -> JdbcConfig.builder().name(" "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
         assertThat(JdbcConfig.ofDefaults().nPlusOneThreshold()).isEqualTo(JdbcConfig.DEFAULT_N_PLUS_ONE_THRESHOLD);
+    }
+
+    @Test
+    void bookkeepingFailuresAreSwallowedAndCounted() throws SQLException {
+        SimpleMeterRegistry throwing = new SimpleMeterRegistry() {
+            @Override
+            protected Counter newCounter(Meter.Id id) {
+                if (!id.getName().equals(JdbcMetricNames.SLOW_STATEMENTS)) {
+                    return super.newCounter(id);
+                }
+                return new Counter() {
+                    @Override
+                    public void increment(double amount) {
+                        throw new IllegalStateException("planted bookkeeping failure");
+                    }
+
+                    @Override
+                    public double count() {
+                        return 0;
+                    }
+
+                    @Override
+                    public Meter.Id getId() {
+                        return id;
+                    }
+                };
+            }
+        };
+        try (Perf other = Perf.builder().registry(throwing).autoTick(false).systemMetrics(false).jvmMetrics(false)
+                .build()) {
+            PerfDataSource failing = PerfDataSource.wrap(h2, other, JdbcConfig.builder().name("failing")
+                    .slowThreshold(Duration.ofNanos(1)).build());
+            try (Connection c = failing.getConnection(); Statement s = c.createStatement()) {
+                for (int i = 0; i < 3; i++) {
+                    try (ResultSet rs = s.executeQuery("select count(*) from customers")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getInt(1)).isEqualTo(CUSTOMERS);
+                    }
+                }
+            }
+            assertThat(failing.monitorFailures()).isEqualTo(3);
+            assertThat(throwing.get(JdbcMetricNames.MONITOR_FAILURES).counter().count()).isEqualTo(3.0);
+        }
+    }
+
+    @Test
+    void statusSectionShowsConnectionsStatementsAndFindings() throws SQLException {
+        perf.register(ds.statusContributor());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeQuery("select count(*) from customers").close();
+        }
+        Map<String, Object> section = perf.statusSections().get("jdbc.shop");
+        assertThat(section).containsKeys("connections", "statements", "nPlusOne", "monitorFailures");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> connections = (Map<String, Object>) section.get("connections");
+        assertThat(connections).containsEntry("acquired", 1L).containsEntry("open", 0L);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> statements = (List<Map<String, Object>>) section.get("statements");
+        assertThat(statements).singleElement().satisfies(m -> assertThat(m)
+                .containsEntry("shape", "select count(*) from customers").containsEntry("executions", 1L));
     }
 
     private StatementStats shape(String shape) {
