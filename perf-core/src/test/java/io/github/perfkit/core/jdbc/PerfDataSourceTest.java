@@ -202,6 +202,23 @@ class PerfDataSourceTest {
     }
 
     @Test
+    void withoutStatementProfilingQueriesAreCountedButAddNoNodes() throws SQLException {
+        PerfDataSource quiet = PerfDataSource.wrap(h2, perf, JdbcConfig.builder().name("quiet")
+                .profileStatements(false).build());
+        try (Scope request = perf.profiler().request("GET /quiet")) {
+            try (Connection c = quiet.getConnection(); Statement s = c.createStatement()) {
+                s.executeQuery("select count(*) from customers").close();
+                s.executeQuery("select count(*) from orders").close();
+            }
+        }
+        ProfileNode root = perf.profiler().recent().get(0).root();
+        assertThat(root.queryCount()).isEqualTo(2);
+        assertThat(root.children()).isEmpty();
+        assertThat(perf.tracker().stats(JdbcMetricNames.STATEMENT_OPERATION, JdbcMetricNames.TAG_DATASOURCE, "quiet"))
+                .hasValueSatisfying(st -> assertThat(st.total().count()).isEqualTo(2));
+    }
+
+    @Test
     void slowStatementIsReportedWithMeanP95AndShareOfTheRequest() throws SQLException {
         try (Scope request = perf.profiler().request("GET /slow"); Connection c = ds.getConnection();
                 Statement s = c.createStatement()) {

@@ -185,7 +185,7 @@ public final class JdbcProxies {
                 throws Throwable {
             Shape shape = shapeOf(args, name);
             RequestRef request = recorder.countQuery();
-            Scope scope = recorder.openScope(shape, request);
+            @Nullable Scope scope = recorder.openScope(shape, request);
             boolean failed = true;
             long start = System.nanoTime();
             try {
@@ -195,12 +195,14 @@ public final class JdbcProxies {
                 return result instanceof ResultSet ? resultSet(result, proxy) : result;
             } finally {
                 long nanos = System.nanoTime() - start;
-                try {
-                    scope.close();
-                } catch (RuntimeException e) {
-                    recorder.failed("scope", e);
+                if (scope != null) {
+                    try {
+                        scope.close();
+                    } catch (RuntimeException e) {
+                        recorder.failed("scope", e);
+                    }
                 }
-                recorder.executed(shape, request, nanos, failed, wildcardParameter);
+                recorder.executed(shape, request, nanos, failed, wildcardParameter, scope != null);
                 if (name.contains("Batch")) {
                     batchSql = null;
                 }

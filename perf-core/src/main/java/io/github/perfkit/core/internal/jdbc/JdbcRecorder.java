@@ -135,21 +135,28 @@ public final class JdbcRecorder {
         }
     }
 
-    Scope openScope(Shape shape, @Nullable RequestRef request) {
+    /**
+     * A {@code jdbc.statement} scope (a node of the request's profile tree, tagged with the shape) when inside a
+     * request with statement profiling on; null otherwise, and the time is recorded by {@link #executed}.
+     */
+    @Nullable Scope openScope(Shape shape, @Nullable RequestRef request) {
+        if (request == null || !config.profileStatements()) {
+            return null;
+        }
         try {
-            Scope scope = statementOp.start();
-            if (request != null && config.profileStatements()) {
-                scope.tag("sql", shape.text);
-            }
-            return scope;
+            return statementOp.start().tag("sql", shape.text);
         } catch (RuntimeException e) {
             failed("scope", e);
-            return Scope.noop();
+            return null;
         }
     }
 
-    void executed(Shape shape, @Nullable RequestRef request, long nanos, boolean failed, boolean leadingWildcard) {
+    void executed(Shape shape, @Nullable RequestRef request, long nanos, boolean failed, boolean leadingWildcard,
+            boolean scoped) {
         try {
+            if (!scoped) {
+                statementOp.recordNanos(nanos);
+            }
             boolean slow = nanos >= slowNanos;
             shape.stats.executed(nanos, failed, slow);
             if (leadingWildcard) {
