@@ -161,6 +161,44 @@ class PerfDataSourceTest {
     }
 
     @Test
+    void concurrentRequestsAreCountedSeparately() throws Exception {
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int perRequest = t % 2 == 0 ? 8 : 12; // two threads stay under the threshold, two go over
+                done.add(pool.submit(() -> {
+                    together.await();
+                    try (Scope request = perf.profiler().request("GET /concurrent");
+                            Connection c = ds.getConnection();
+                            PreparedStatement p = c.prepareStatement("select name from customers where id = ?")) {
+                        for (int i = 1; i <= perRequest; i++) {
+                            p.setInt(1, i);
+                            p.executeQuery().close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ds.nPlusOneFindings()).singleElement().satisfies(f -> {
+            assertThat(f.requests()).isEqualTo(2);
+            assertThat(f.maxPerRequest()).isEqualTo(12);
+            assertThat(f.endpoint()).isEqualTo("GET /concurrent");
+            assertThat(f.callSite()).contains("PerfDataSourceTest.lambda$concurrentRequestsAreCountedSeparately");
+        });
+        assertThat(shape("select name from customers where id = ?").executions()).isEqualTo(40);
+        assertThat(ds.connections().maxOpen()).isBetween(1L, 4L);
+    }
+
+    @Test
     void outsideARequestThereIsNoFinding() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement(
                 "select name from customers where id = ?")) {
