@@ -169,7 +169,8 @@ public final class JdbcRecorder {
                             TimeUnit.NANOSECONDS.toMillis(nanos), config.slowThreshold().toMillis(), shape.text);
                 }
             }
-            if (request != null) {
+            // the overflow shape mixes unrelated statements: counting it per request would invent N+1 findings
+            if (request != null && shape != overflow) {
                 perRequest(shape, request, nanos, slow);
             }
         } catch (RuntimeException e) {
