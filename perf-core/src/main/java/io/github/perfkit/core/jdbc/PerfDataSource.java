@@ -158,7 +158,8 @@ public final class PerfDataSource implements DataSource {
     }
 
     /**
-     * Forgets statement statistics and findings; connection counters are kept.
+     * Zeroes statement statistics and forgets N+1 findings; known shapes still count against
+     * {@link JdbcConfig#maxShapes()}, and connection counters are kept.
      */
     public void reset() {
         recorder.reset();

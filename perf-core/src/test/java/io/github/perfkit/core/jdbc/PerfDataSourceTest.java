@@ -278,16 +278,23 @@ class PerfDataSourceTest {
     @Test
     void p95IsOverTheRecentExecutions() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement("select pk_sleep(?)")) {
+            // warm up H2's function alias (its first call is slow), then measure from a clean slate
+            for (int i = 0; i < 5; i++) {
+                p.setInt(1, 0);
+                p.executeQuery().close();
+            }
+            ds.reset();
+            assertThat(ds.statements(10)).isEmpty();
             for (int i = 0; i < 20; i++) {
-                p.setInt(1, i == 19 ? 60 : 0);
+                p.setInt(1, i == 19 ? 150 : 0);
                 p.executeQuery().close();
             }
         }
         StatementStats st = shape("select pk_sleep(?)");
         assertThat(st.executions()).isEqualTo(20);
         // with 20 samples the 95th percentile is the 19th smallest: one of the fast ones
-        assertThat(st.p95Nanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(60));
-        assertThat(st.maxNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(60));
+        assertThat(st.p95Nanos()).isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
+        assertThat(st.maxNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
         assertThat(st.slowExecutions()).isEqualTo(1);
         assertThat(st.maxRequestShare()).isZero();
     }

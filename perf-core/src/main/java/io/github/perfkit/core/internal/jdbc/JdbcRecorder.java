@@ -289,7 +289,10 @@ public final class JdbcRecorder {
     public List<StatementStats> statements(int limit) {
         List<StatementStats> all = new ArrayList<>(shapes.size() + 1);
         for (Shape s : shapes.values()) {
-            all.add(s.stats.snapshot());
+            StatementStats st = s.stats.snapshot();
+            if (st.executions() > 0) {
+                all.add(st);
+            }
         }
         StatementStats over = overflow.stats.snapshot();
         if (over.executions() > 0) {
@@ -331,9 +334,15 @@ public final class JdbcRecorder {
         return droppedFindings.get();
     }
 
-    /** Forgets statement statistics and findings (connection counters stay: connections are still open). */
+    /**
+     * Zeroes statement statistics and forgets findings. Known shapes stay (prepared statements hold them), so a
+     * reset does not free room under the shape cap; connection counters stay too (connections are still open).
+     */
     public void reset() {
-        shapes.clear();
+        for (Shape s : shapes.values()) {
+            s.stats.reset();
+        }
+        overflow.stats.reset();
         findings.clear();
         loggedSlow.clear();
     }

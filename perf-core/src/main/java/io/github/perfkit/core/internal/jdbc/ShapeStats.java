@@ -59,6 +59,17 @@ final class ShapeStats {
         }
     }
 
+    synchronized void reset() {
+        executions = 0;
+        errors = 0;
+        totalNanos = 0;
+        maxNanos = 0;
+        slow = 0;
+        maxShare = 0;
+        rows = 0;
+        fetchNanos = 0;
+    }
+
     synchronized long totalNanos() {
         return totalNanos;
     }
@@ -69,7 +80,7 @@ final class ShapeStats {
         if (n > 0) {
             long[] copy = Arrays.copyOf(recent, n);
             Arrays.sort(copy);
-            p95 = copy[Math.min(n - 1, (int) Math.ceil(0.95 * n) - 1)];
+            p95 = copy[(95 * n + 99) / 100 - 1]; // nearest rank, in integers
         }
         long mean = executions == 0 ? 0 : totalNanos / executions;
         return new StatementStats(shape, executions, errors, totalNanos, mean, p95, maxNanos, slow, maxShare, rows,

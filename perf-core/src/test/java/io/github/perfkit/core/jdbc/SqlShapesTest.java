@@ -1,6 +1,8 @@
-package io.github.perfkit.core.internal.jdbc;
+package io.github.perfkit.core.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.perfkit.core.internal.jdbc.SqlShapes;
 
 import org.junit.jupiter.api.Test;
 
