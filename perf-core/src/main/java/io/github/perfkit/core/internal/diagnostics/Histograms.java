@@ -25,6 +25,12 @@ public final class Histograms {
 
     private Histograms() {}
 
+    /**
+     * @param text output of {@code GC.class_histogram}
+     * @param at time stamp
+     * @param maxClasses classes kept (most bytes)
+     * @return the histogram
+     */
     public static HeapHistogram parse(String text, Instant at, int maxClasses) {
         PriorityQueue<ClassEntry> top = new PriorityQueue<>(Comparator.comparingLong(ClassEntry::bytes));
         long instances = 0;
@@ -59,6 +65,12 @@ public final class Histograms {
                 totalBytes >= 0 ? totalBytes : bytes, classes, kept);
     }
 
+    /**
+     * @param before earlier histogram
+     * @param after later histogram
+     * @param top most suspects
+     * @return classes whose bytes grew, most first
+     */
     public static HistogramDiff diff(HeapHistogram before, HeapHistogram after, int top) {
         Map<String, ClassEntry> old = new HashMap<>();
         for (ClassEntry e : before.classes()) {

@@ -28,10 +28,23 @@ public final class ThreadDumps {
 
     private ThreadDumps() {}
 
+    /**
+     * @param threadName a thread name
+     * @return the name with digit runs replaced by {@code #}
+     */
     public static String namePrefix(String threadName) {
         return DIGITS.matcher(threadName).replaceAll("#");
     }
 
+    /**
+     * @param mx the thread MXBean
+     * @param now the dump's time stamp
+     * @param maxDepth frames per thread
+     * @param maxThreads threads listed
+     * @param maxPrefixes name prefixes kept
+     * @param maxChains wait chains kept
+     * @return the dump
+     */
     public static ThreadDump dump(ThreadMXBean mx, Instant now, int maxDepth, int maxThreads, int maxPrefixes,
             int maxChains) {
         ThreadInfo[] infos = mx.dumpAllThreads(mx.isObjectMonitorUsageSupported(), mx.isSynchronizerUsageSupported(),
@@ -62,6 +75,11 @@ public final class ThreadDumps {
         return new ThreadDump(now, all.size(), byState, topPrefixes, chains, deadlocks, listed);
     }
 
+    /**
+     * @param mx the thread MXBean
+     * @param maxDepth frames per thread
+     * @return one entry per deadlock cycle
+     */
     public static List<Deadlock> deadlocks(ThreadMXBean mx, int maxDepth) {
         long[] ids = mx.isSynchronizerUsageSupported() ? mx.findDeadlockedThreads() : mx.findMonitorDeadlockedThreads();
         if (ids == null || ids.length == 0) {

@@ -67,6 +67,10 @@ public final class JdbcRecorder {
     private final Counter slowCounter;
     private final Counter failureCounter;
 
+    /**
+     * @param perf the hub: tracker, profiler, registry and clock
+     * @param config the settings
+     */
     public JdbcRecorder(Perf perf, JdbcConfig config) {
         this.perf = Objects.requireNonNull(perf, "perf");
         this.config = Objects.requireNonNull(config, "config");
@@ -96,6 +100,7 @@ public final class JdbcRecorder {
                 .tag(JdbcMetricNames.TAG_DATASOURCE, ds).register(registry);
     }
 
+    /** @return the settings */
     public JdbcConfig config() {
         return config;
     }
@@ -236,6 +241,7 @@ public final class JdbcRecorder {
 
     // ------------------------------------------------------------------ connections
 
+    /** @param nanos time spent in a successful {@code getConnection} */
     public void connectionAcquired(long nanos) {
         try {
             acquired.incrementAndGet();
@@ -247,6 +253,7 @@ public final class JdbcRecorder {
         }
     }
 
+    /** @param nanos time spent in a {@code getConnection} that threw */
     public void connectionFailed(long nanos) {
         try {
             acquireFailed.incrementAndGet();
@@ -286,6 +293,10 @@ public final class JdbcRecorder {
 
     // ------------------------------------------------------------------ views
 
+    /**
+     * @param limit most entries
+     * @return shapes with executions, the most total time first
+     */
     public List<StatementStats> statements(int limit) {
         List<StatementStats> all = new ArrayList<>(shapes.size() + 1);
         for (Shape s : shapes.values()) {
@@ -302,6 +313,10 @@ public final class JdbcRecorder {
         return List.copyOf(all.subList(0, Math.min(limit, all.size())));
     }
 
+    /**
+     * @param limit most entries
+     * @return shapes with a slow execution, the most total time first
+     */
     public List<StatementStats> slowStatements(int limit) {
         List<StatementStats> slow = new ArrayList<>();
         for (StatementStats s : statements(Integer.MAX_VALUE)) {
@@ -312,6 +327,7 @@ public final class JdbcRecorder {
         return List.copyOf(slow.subList(0, Math.min(limit, slow.size())));
     }
 
+    /** @return N+1 findings, the most recently seen first */
     public List<NPlusOneFinding> findings() {
         List<NPlusOneFinding> all = new ArrayList<>(findings.size());
         for (FindingState f : findings.values()) {
@@ -321,15 +337,18 @@ public final class JdbcRecorder {
         return List.copyOf(all);
     }
 
+    /** @return connection usage */
     public ConnectionUsage connections() {
         return new ConnectionUsage(open.get(), maxOpen.get(), acquired.get(), acquireFailed.get(), waitTotal.get(),
                 waitMax.get());
     }
 
+    /** @return bookkeeping failures swallowed so far */
     public long failures() {
         return failures.get();
     }
 
+    /** @return N+1 detections not kept because {@link JdbcConfig#maxFindings()} was reached */
     public long droppedFindings() {
         return droppedFindings.get();
     }

@@ -19,6 +19,7 @@ public final class JdbcStatus implements StatusContributor {
     private final JdbcRecorder recorder;
     private final String name;
 
+    /** @param recorder the data source's bookkeeping */
     public JdbcStatus(JdbcRecorder recorder) {
         this.recorder = recorder;
         this.name = "jdbc." + recorder.config().name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
