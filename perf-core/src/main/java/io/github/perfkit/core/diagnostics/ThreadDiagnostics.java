@@ -4,7 +4,11 @@ import io.github.perfkit.core.internal.diagnostics.ThreadDumps;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -87,6 +91,33 @@ public final class ThreadDiagnostics {
      */
     public List<Deadlock> deadlocks() {
         return ThreadDumps.deadlocks(threads, DEFAULT_MAX_DEPTH);
+    }
+
+    /**
+     * Thread name prefixes whose thread count grew between two dumps (the start of a thread-leak diagnosis:
+     * a prefix that keeps growing names the leaking pool). Prefixes beyond {@link #MAX_PREFIXES} in either dump
+     * are not seen.
+     *
+     * @param before the earlier dump
+     * @param after the later dump
+     * @return prefix to growth in threads, largest growth first; only prefixes that grew
+     */
+    public static Map<String, Integer> prefixGrowth(ThreadDump before, ThreadDump after) {
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(after, "after");
+        List<Map.Entry<String, Integer>> grown = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : after.byNamePrefix().entrySet()) {
+            int delta = e.getValue() - before.byNamePrefix().getOrDefault(e.getKey(), 0);
+            if (delta > 0) {
+                grown.add(Map.entry(e.getKey(), delta));
+            }
+        }
+        grown.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : grown) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /**

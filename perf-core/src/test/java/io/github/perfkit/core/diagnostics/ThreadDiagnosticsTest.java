@@ -117,6 +117,20 @@ class ThreadDiagnosticsTest {
     }
 
     @Test
+    void prefixGrowthNamesTheGrowingPool() {
+        ThreadDump before = diagnostics.dump(1);
+        CountDownLatch never = new CountDownLatch(1);
+        for (int i = 1; i <= 4; i++) {
+            start("pk-leak-" + i, () -> awaitQuietly(never));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().allMatch(Thread::isAlive));
+        ThreadDump after = diagnostics.dump(1);
+        assertThat(ThreadDiagnostics.prefixGrowth(before, after)).containsEntry("pk-leak-#", 4)
+                .allSatisfy((prefix, growth) -> assertThat(growth).isPositive());
+        assertThat(ThreadDiagnostics.prefixGrowth(after, after)).isEmpty();
+    }
+
+    @Test
     void namePrefixReplacesDigitRuns() {
         assertThat(ThreadDiagnostics.namePrefix("pool-12-thread-3")).isEqualTo("pool-#-thread-#");
         assertThat(ThreadDiagnostics.namePrefix("main")).isEqualTo("main");
