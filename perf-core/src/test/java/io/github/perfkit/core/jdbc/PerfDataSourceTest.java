@@ -362,6 +362,10 @@ class PerfDataSourceTest {
                 assertThat(call).isInstanceOf(CallableStatement.class);
             }
             assertThat(c).isEqualTo(c).isNotEqualTo(keepAlive);
+            assertThat(c.getMetaData().getConnection()).isSameAs(c);
+            assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("H2");
+            assertThat(c.getMetaData().unwrap(org.h2.jdbc.JdbcDatabaseMetaData.class))
+                    .isInstanceOf(org.h2.jdbc.JdbcDatabaseMetaData.class);
         }
         assertThat(shape("call pk_sleep(?)").executions()).isEqualTo(1);
     }

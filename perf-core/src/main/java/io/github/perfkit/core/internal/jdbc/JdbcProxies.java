@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -112,7 +113,35 @@ public final class JdbcProxies {
                         && args != null && args.length > 0 && args[0] instanceof String s ? s : null;
                 return statement(statement, (Connection) proxy, sql, recorder);
             }
+            if (result instanceof DatabaseMetaData meta) {
+                // so that meta.getConnection() hands back the monitored connection, as the Wrapper contract expects
+                return Proxy.newProxyInstance(LOADER, new Class<?>[] {DatabaseMetaData.class},
+                        new MetaDataHandler(meta, (Connection) proxy));
+            }
             return result;
+        }
+    }
+
+    private static final class MetaDataHandler implements InvocationHandler {
+        private final DatabaseMetaData target;
+        private final Connection connection;
+
+        MetaDataHandler(DatabaseMetaData target, Connection connection) {
+            this.target = target;
+            this.connection = connection;
+        }
+
+        @Override
+        public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
+            Object c = common(proxy, target, method, args);
+            if (c != null) {
+                return c;
+            }
+            if (method.getName().equals("getConnection")) {
+                JdbcProxies.invoke(target, method, args);
+                return connection;
+            }
+            return JdbcProxies.invoke(target, method, args);
         }
     }
 
