@@ -10,8 +10,10 @@ import io.github.perfkit.core.internal.jdbc.JdbcStatus;
 import io.github.perfkit.core.spi.StatusContributor;
 import java.io.PrintWriter;
 import java.sql.Connection;
+import java.sql.ConnectionBuilder;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.ShardingKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -79,10 +81,61 @@ public final class PerfDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        return timed(delegate::getConnection);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return timed(() -> delegate.getConnection(username, password));
+    }
+
+    /**
+     * A builder of the wrapped data source's connection builder whose connections are monitored like those of
+     * {@link #getConnection()}.
+     *
+     * @return the builder
+     * @throws SQLException if the wrapped data source has no connection builder (as its own method throws)
+     */
+    @Override
+    public ConnectionBuilder createConnectionBuilder() throws SQLException {
+        ConnectionBuilder builder = delegate.createConnectionBuilder();
+        return new ConnectionBuilder() {
+            @Override
+            public ConnectionBuilder user(String username) {
+                builder.user(username);
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder password(String password) {
+                builder.password(password);
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder shardingKey(ShardingKey shardingKey) {
+                builder.shardingKey(shardingKey);
+                return this;
+            }
+
+            @Override
+            public ConnectionBuilder superShardingKey(ShardingKey superShardingKey) {
+                builder.superShardingKey(superShardingKey);
+                return this;
+            }
+
+            @Override
+            public Connection build() throws SQLException {
+                return timed(builder::build);
+            }
+        };
+    }
+
+    private Connection timed(ConnectionSource source) throws SQLException {
         long start = System.nanoTime();
         Connection c;
         try {
-            c = delegate.getConnection();
+            c = source.get();
         } catch (SQLException | RuntimeException | Error e) {
             recorder.connectionFailed(System.nanoTime() - start);
             throw e;
@@ -91,18 +144,10 @@ public final class PerfDataSource implements DataSource {
         return JdbcProxies.connection(c, recorder);
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        long start = System.nanoTime();
-        Connection c;
-        try {
-            c = delegate.getConnection(username, password);
-        } catch (SQLException | RuntimeException | Error e) {
-            recorder.connectionFailed(System.nanoTime() - start);
-            throw e;
-        }
-        recorder.connectionAcquired(System.nanoTime() - start);
-        return JdbcProxies.connection(c, recorder);
+    /** Where {@link #timed} gets a connection from. */
+    @FunctionalInterface
+    private interface ConnectionSource {
+        Connection get() throws SQLException;
     }
 
     // ------------------------------------------------------------------ views

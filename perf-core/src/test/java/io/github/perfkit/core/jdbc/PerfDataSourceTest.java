@@ -409,6 +409,98 @@ class PerfDataSourceTest {
     }
 
     @Test
+    void connectionBuilderConnectionsAreMonitoredAndUnsupportedBuildersPropagate() throws SQLException {
+        // H2's data source has no connection builder: the wrapper says so exactly as the driver does
+        assertThatThrownBy(ds::createConnectionBuilder).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+
+        DataSource withBuilder = new DataSource() {
+            @Override
+            public java.sql.ConnectionBuilder createConnectionBuilder() {
+                return new java.sql.ConnectionBuilder() {
+                    private String user = "";
+
+                    @Override
+                    public java.sql.ConnectionBuilder user(String username) {
+                        user = username;
+                        return this;
+                    }
+
+                    @Override
+                    public java.sql.ConnectionBuilder password(String password) {
+                        return this;
+                    }
+
+                    @Override
+                    public java.sql.ConnectionBuilder shardingKey(java.sql.ShardingKey shardingKey) {
+                        return this;
+                    }
+
+                    @Override
+                    public java.sql.ConnectionBuilder superShardingKey(java.sql.ShardingKey superShardingKey) {
+                        return this;
+                    }
+
+                    @Override
+                    public Connection build() throws SQLException {
+                        assertThat(user).isEqualTo("sa");
+                        return h2.getConnection();
+                    }
+                };
+            }
+
+            @Override
+            public Connection getConnection() throws SQLException {
+                return h2.getConnection();
+            }
+
+            @Override
+            public Connection getConnection(String username, String password) throws SQLException {
+                return h2.getConnection(username, password);
+            }
+
+            @Override
+            public java.io.PrintWriter getLogWriter() {
+                return null;
+            }
+
+            @Override
+            public void setLogWriter(java.io.PrintWriter out) {}
+
+            @Override
+            public void setLoginTimeout(int seconds) {}
+
+            @Override
+            public int getLoginTimeout() {
+                return 0;
+            }
+
+            @Override
+            public java.util.logging.Logger getParentLogger() {
+                return java.util.logging.Logger.getGlobal();
+            }
+
+            @Override
+            public <T> T unwrap(Class<T> iface) throws SQLException {
+                throw new SQLException("not a wrapper");
+            }
+
+            @Override
+            public boolean isWrapperFor(Class<?> iface) {
+                return false;
+            }
+        };
+        PerfDataSource built = PerfDataSource.wrap(withBuilder, perf, JdbcConfig.builder().name("built").build());
+        try (Connection c = built.createConnectionBuilder().user("sa").password("").build();
+                Statement s = c.createStatement()) {
+            s.executeQuery("select 1").close();
+            assertThat(built.connections().open()).isEqualTo(1);
+        }
+        assertThat(built.connections().acquired()).isEqualTo(1);
+        assertThat(built.connections().open()).isZero();
+        assertThat(built.statements(10)).extracting(StatementStats::shape).containsExactly("select ?");
+    }
+
+    @Test
     void failingGetConnectionPropagatesAndIsCounted() {
         JdbcDataSource broken = new JdbcDataSource();
         broken.setURL("jdbc:h2:mem:perfkit-missing;IFEXISTS=TRUE");
