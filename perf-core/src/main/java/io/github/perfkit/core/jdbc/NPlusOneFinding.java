@@ -24,4 +24,17 @@ public record NPlusOneFinding(
         int lastPerRequest,
         long requests,
         Instant firstSeen,
-        Instant lastSeen) {}
+        Instant lastSeen) {
+
+    /**
+     * What to do about it, stated with this finding's evidence.
+     *
+     * @return a one-sentence recommendation
+     */
+    public String recommendation() {
+        return callSite + " ran \"" + shape + "\" " + maxPerRequest + " times in one " + endpoint
+                + " request (seen in " + requests + (requests == 1 ? " request" : " requests")
+                + "): load the rows in one statement (an IN-list, a join or a batch) before the loop instead of"
+                + " once per item.";
+    }
+}

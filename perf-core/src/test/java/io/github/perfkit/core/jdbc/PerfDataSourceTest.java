@@ -107,6 +107,8 @@ class PerfDataSourceTest {
             assertThat(f.maxPerRequest()).isEqualTo(CUSTOMERS);
             assertThat(f.lastPerRequest()).isEqualTo(CUSTOMERS);
             assertThat(f.requests()).isEqualTo(1);
+            assertThat(f.recommendation()).startsWith(f.callSite()).contains(f.shape()).contains("20 times")
+                    .contains("GET /customers");
         });
         StatementStats orders = shape("select total from orders where customer_id = ?");
         assertThat(orders.executions()).isEqualTo(CUSTOMERS);
