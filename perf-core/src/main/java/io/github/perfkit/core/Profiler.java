@@ -2,6 +2,7 @@ package io.github.perfkit.core;
 
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds per-request profile trees. A request scope opened with {@link #request(String)} becomes
@@ -66,4 +67,16 @@ public interface Profiler {
      * @throws IllegalArgumentException if {@code rate} is outside [0, 1]
      */
     void setSamplingRate(double rate);
+
+    /**
+     * Counts one database query against the innermost open scope of the request open on the current
+     * thread (it shows as {@link ProfileNode#queryCount()}), and says which request that is. Meant for
+     * instrumentation such as Perfkit's JDBC wrapper; allocates at most once per request.
+     *
+     * @return the current thread's request, or {@code null} when no request is open on this thread or
+     *     tracking is disabled (nothing is counted then)
+     */
+    default @Nullable RequestRef countQuery() {
+        return null;
+    }
 }

@@ -3,6 +3,7 @@ package io.github.perfkit.core.internal.tracking;
 import io.github.perfkit.core.OperationStats;
 import io.github.perfkit.core.PerformanceTracker;
 import io.github.perfkit.core.ProfileTree;
+import io.github.perfkit.core.RequestRef;
 import io.github.perfkit.core.Profiler;
 import io.github.perfkit.core.Scope;
 import io.github.perfkit.core.TrackerConfig;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
     private final DefaultOperation overflow;
     private final TreeStore trees;
     private final AtomicLong treeIds = new AtomicLong();
+    private final AtomicLong requestIds = new AtomicLong();
     private final AtomicBoolean capLogged = new AtomicBoolean();
     private final AtomicBoolean depthLogged = new AtomicBoolean();
     private final AtomicLong abandonedRequests = new AtomicLong();
@@ -188,6 +191,14 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
     }
 
     @Override
+    public @Nullable RequestRef countQuery() {
+        if (!enabled) {
+            return null;
+        }
+        return contexts.get().countQuery();
+    }
+
+    @Override
     public double samplingRate() {
         return samplingRate;
     }
@@ -300,6 +311,10 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         double rate = samplingRate;
         p.sampled = rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate);
         p.startWallMillis = clock.wallTime();
+    }
+
+    long nextRequestId() {
+        return requestIds.incrementAndGet();
     }
 
     void requestAbandoned() {

@@ -2,6 +2,7 @@ package io.github.perfkit.core.internal.tracking;
 
 import io.github.perfkit.core.ProfileNode;
 import io.github.perfkit.core.ProfileTree;
+import io.github.perfkit.core.RequestRef;
 import io.micrometer.core.instrument.Tag;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The profile tree of the request in progress on one thread, kept in preallocated parallel arrays
@@ -27,6 +29,8 @@ final class ProfileBuilder {
     private int dropped;
     boolean sampled;
     long startWallMillis;
+    /** The current request's identity, created on its first counted query; null until then. */
+    @Nullable RequestRef ref;
 
     ProfileBuilder(int capacity) {
         op = new DefaultOperation[capacity];
@@ -80,6 +84,7 @@ final class ProfileBuilder {
     }
 
     void reset() {
+        ref = null;
         Arrays.fill(op, 0, count, null);
         Arrays.fill(extraTags, 0, count, null);
         count = 0;

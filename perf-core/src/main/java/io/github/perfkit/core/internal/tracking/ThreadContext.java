@@ -1,9 +1,11 @@
 package io.github.perfkit.core.internal.tracking;
 
+import io.github.perfkit.core.RequestRef;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-thread tracking state: a single-producer/single-consumer buffer of samples, the stack of open
@@ -238,11 +240,23 @@ final class ThreadContext {
         return p;
     }
 
-    /** Owner only: counts a database query against the innermost open scope of the current request. */
-    void addQuery() {
-        if (rootDepth >= 0 && depth > 0) {
-            profile.addQuery(stack[depth - 1].node);
+    /**
+     * Owner only: counts a database query against the innermost open scope of the current request.
+     *
+     * @return the current request, or null when none is open
+     */
+    @Nullable RequestRef countQuery() {
+        if (rootDepth < 0 || depth == 0) {
+            return null;
         }
+        ProfileBuilder p = profile;
+        p.addQuery(stack[depth - 1].node);
+        RequestRef ref = p.ref;
+        if (ref == null) {
+            DefaultScope root = stack[rootDepth];
+            ref = p.ref = new RequestRef(tracker.nextRequestId(), root.op.name(), root.startNanos);
+        }
+        return ref;
     }
 
     int depth() {
