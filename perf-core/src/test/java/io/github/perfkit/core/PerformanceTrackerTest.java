@@ -202,7 +202,7 @@ class PerformanceTrackerTest {
         assertThat(profiler.recent()).isEmpty();
         for (int i = 1; i <= 6; i++) {
             try (Scope r = profiler.request("slow-" + i)) {
-                Thread.sleep(5 + i * 3L);
+                Thread.sleep(i * 30L); // 30 ms apart, so a loaded machine's oversleep cannot reorder them
             }
         }
         assertThat(profiler.recent()).hasSize(4).extracting(ProfileTree::name)
