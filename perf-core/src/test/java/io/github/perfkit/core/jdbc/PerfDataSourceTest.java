@@ -110,6 +110,13 @@ class PerfDataSourceTest {
             assertThat(f.recommendation()).startsWith(f.callSite()).contains(f.shape()).contains("20 times")
                     .contains("GET /customers");
         });
+        // The hub's findings carry it too, for listeners (alerts) and the dashboard.
+        assertThat(perf.diagnosis().active()).singleElement().satisfies(f -> {
+            assertThat(f.category()).isEqualTo(io.github.perfkit.core.findings.FindingCategory.N_PLUS_ONE);
+            assertThat(f.culprit()).isEqualTo(getClass().getName() + ".nPlusOneLoopIsFoundWithItsCallSiteAndEndpoint");
+            assertThat(f.subject()).isEqualTo("select total from orders where customer_id = ?");
+            assertThat(f.evidence()).containsEntry("endpoint", "GET /customers");
+        });
         StatementStats orders = shape("select total from orders where customer_id = ?");
         assertThat(orders.executions()).isEqualTo(CUSTOMERS);
         assertThat(orders.rows()).isEqualTo(2L * CUSTOMERS);

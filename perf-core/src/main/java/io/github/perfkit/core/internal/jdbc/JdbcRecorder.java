@@ -7,6 +7,8 @@ import io.github.perfkit.core.Scope;
 import io.github.perfkit.core.jdbc.ConnectionUsage;
 import io.github.perfkit.core.jdbc.JdbcConfig;
 import io.github.perfkit.core.jdbc.JdbcMetricNames;
+import io.github.perfkit.core.findings.Finding;
+import io.github.perfkit.core.findings.FindingCategory;
 import io.github.perfkit.core.jdbc.NPlusOneFinding;
 import io.github.perfkit.core.jdbc.StatementStats;
 import io.micrometer.core.instrument.Counter;
@@ -236,7 +238,19 @@ public final class JdbcRecorder {
             });
         }
         f.detected(count, perf.clock().wallTime());
+        publish(f.snapshot());
         return f;
+    }
+
+    /** Hands the N+1 finding to the hub's findings, where listeners (alerts) and the dashboard see it. */
+    private void publish(NPlusOneFinding n) {
+        int paren = n.callSite().indexOf('(');
+        String culprit = paren > 0 ? n.callSite().substring(0, paren) : n.callSite();
+        perf.diagnosis().report(new Finding(Finding.idOf(FindingCategory.N_PLUS_ONE, culprit, n.shape()),
+                FindingCategory.N_PLUS_ONE, culprit, n.shape(),
+                Map.of("endpoint", n.endpoint(), "executionsInRequest", n.maxPerRequest(), "requests", n.requests(),
+                        "callSite", n.callSite()),
+                List.of(n.callSite()), n.firstSeen(), n.lastSeen(), n.recommendation(), true));
     }
 
     // ------------------------------------------------------------------ connections
