@@ -106,6 +106,45 @@ public final class Workloads {
         LEAKED.clear();
     }
 
+    private static final List<LeakedRecord> RETAINED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Keeps about 4 MB per second of small records reachable for ever, collecting now and then. */
+    public static void leakMemory(BooleanSupplier running) {
+        long i = 0;
+        while (running.getAsBoolean()) {
+            List<LeakedRecord> batch = new ArrayList<>(16_000);
+            for (int k = 0; k < 16_000; k++) {
+                batch.add(new LeakedRecord(i++));
+            }
+            RETAINED.addAll(batch);
+            System.gc();
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Releases what {@link #leakMemory} retained (test clean-up). */
+    public static void releaseLeakedMemory() {
+        RETAINED.clear();
+    }
+
+    /** What the memory leak retains: 64-byte records. */
+    public static final class LeakedRecord {
+        final long id;
+        long a;
+        long b;
+        long c;
+        long d;
+        long e;
+
+        LeakedRecord(long id) {
+            this.id = id;
+        }
+    }
+
     /** The type of the contended monitor, so the finding can name it. */
     public static final class SharedLedger {}
 }

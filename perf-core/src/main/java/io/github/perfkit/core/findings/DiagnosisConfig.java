@@ -38,6 +38,8 @@ public final class DiagnosisConfig {
     private final double margin;
     private final int threadLeakWindows;
     private final int threadLeakMinGrowth;
+    private final int memoryLeakWindows;
+    private final long memoryLeakMinGrowth;
     private final List<String> frameworkPackages;
     private final int maxFindings;
 
@@ -53,6 +55,8 @@ public final class DiagnosisConfig {
         this.margin = b.margin;
         this.threadLeakWindows = b.threadLeakWindows;
         this.threadLeakMinGrowth = b.threadLeakMinGrowth;
+        this.memoryLeakWindows = b.memoryLeakWindows;
+        this.memoryLeakMinGrowth = b.memoryLeakMinGrowth;
         this.frameworkPackages = List.copyOf(b.frameworkPackages);
         this.maxFindings = b.maxFindings;
     }
@@ -122,6 +126,16 @@ public final class DiagnosisConfig {
         return threadLeakMinGrowth;
     }
 
+    /** @return windows over which the heap after GC must rise steadily for a memory leak (default 10) */
+    public int memoryLeakWindows() {
+        return memoryLeakWindows;
+    }
+
+    /** @return bytes the heap after GC must have grown by over those windows (default 64 MB) */
+    public long memoryLeakMinGrowth() {
+        return memoryLeakMinGrowth;
+    }
+
     /** @return package prefixes whose frames are never culprits */
     public List<String> frameworkPackages() {
         return frameworkPackages;
@@ -145,6 +159,8 @@ public final class DiagnosisConfig {
         private double margin = 0.15;
         private int threadLeakWindows = 6;
         private int threadLeakMinGrowth = 20;
+        private int memoryLeakWindows = 10;
+        private long memoryLeakMinGrowth = 64L * 1024 * 1024;
         private final List<String> frameworkPackages = new ArrayList<>(DEFAULT_FRAMEWORK_PACKAGES);
         private int maxFindings = 100;
 
@@ -262,6 +278,27 @@ public final class DiagnosisConfig {
          */
         public Builder threadLeakMinGrowth(int threads) {
             this.threadLeakMinGrowth = range("threadLeakMinGrowth", threads, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * @param windows 3 to 100
+         * @return this builder
+         */
+        public Builder memoryLeakWindows(int windows) {
+            this.memoryLeakWindows = range("memoryLeakWindows", windows, 3, 100);
+            return this;
+        }
+
+        /**
+         * @param bytes at least 1
+         * @return this builder
+         */
+        public Builder memoryLeakMinGrowth(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("memoryLeakMinGrowth must be at least 1, was " + bytes);
+            }
+            this.memoryLeakMinGrowth = bytes;
             return this;
         }
 

@@ -130,6 +130,27 @@ class ContinuousDiagnosisTest {
     }
 
     @Test
+    void aMemoryLeakNamesTheGrowingClassAndTheMethodThatAllocatesIt() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).memoryLeakWindows(4)
+                .memoryLeakMinGrowth(4L * 1024 * 1024));
+        pastLearning();
+        AtomicBoolean on = start("leaker", Workloads::leakMemory);
+        try {
+            Finding f = awaitActive(FindingCategory.MEMORY_LEAK);
+            assertThat(f.subject()).isEqualTo(Workloads.LeakedRecord.class.getName());
+            assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.leakMemory");
+            assertThat((long) f.evidence().get("slopeBytesPerSecond")).isPositive();
+            assertThat((double) f.evidence().get("r2")).isGreaterThanOrEqualTo(0.8);
+            assertThat((long) f.evidence().get("suspectInstancesDelta")).isPositive();
+            assertThat(f.recommendation()).contains("heap after GC rose").contains("LeakedRecord")
+                    .contains("the heap is full in about");
+        } finally {
+            on.set(false);
+            Workloads.releaseLeakedMemory();
+        }
+    }
+
+    @Test
     void aDeadlockIsNamedAndResolvesWhenItIsBroken() throws InterruptedException {
         startDiagnosis(DiagnosisConfig.builder().learningWindows(0));
         ReentrantLock a = new ReentrantLock();

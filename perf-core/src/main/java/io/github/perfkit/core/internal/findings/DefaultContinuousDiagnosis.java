@@ -1,5 +1,9 @@
 package io.github.perfkit.core.internal.findings;
 
+import io.github.perfkit.core.diagnostics.ClassDelta;
+import io.github.perfkit.core.diagnostics.HeapDiagnostics;
+import io.github.perfkit.core.diagnostics.HeapHistogram;
+import io.github.perfkit.core.diagnostics.HistogramDiff;
 import io.github.perfkit.core.findings.ContinuousDiagnosis;
 import io.github.perfkit.core.findings.DiagnosisConfig;
 import io.github.perfkit.core.findings.Finding;
@@ -63,6 +67,14 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private final Map<String, Integer> misses = new HashMap<>();
     private final Map<String, java.util.ArrayDeque<Integer>> threadsByPrefix = new HashMap<>();
     private final Map<String, Map<String, Acc>> creatorsByPrefix = new HashMap<>();
+    private final Map<String, Map<String, Acc>> sitesByClass = new HashMap<>();
+    private final java.util.ArrayDeque<double[]> heapAfterGc = new java.util.ArrayDeque<>(); // {seconds, bytes}
+    private double elapsedSeconds;
+    private int windowsWithoutTrend;
+    private @Nullable HeapHistogram heapBaseline;
+    private @Nullable HistogramDiff lastDiff;
+    private int windowsSinceHistogram = Integer.MAX_VALUE;
+    private final HeapDiagnostics heap = HeapDiagnostics.ofDefaults();
 
     /**
      * @param config thresholds and windows
@@ -88,6 +100,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             s.enable("jdk.JavaMonitorEnter").withThreshold(LOCK_THRESHOLD).withStackTrace();
             s.enable("jdk.ThreadPark").withThreshold(LOCK_THRESHOLD).withStackTrace();
             s.enable("jdk.ThreadStart").withStackTrace();
+            s.enable("jdk.GCHeapSummary");
             s.setReuse(true);
             s.setOrdered(false);
             s.onEvent("jdk.ExecutionSample", guarded(this::cpu));
@@ -95,6 +108,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             s.onEvent("jdk.JavaMonitorEnter", guarded(e -> lockWait(e, e.getClass("monitorClass"))));
             s.onEvent("jdk.ThreadPark", guarded(e -> lockWait(e, e.getClass("parkedClass"))));
             s.onEvent("jdk.ThreadStart", guarded(this::threadStart));
+            s.onEvent("jdk.GCHeapSummary", guarded(this::heapSummary));
             s.onFlush(this::onFlush);
             windowStartNanos = System.nanoTime();
             s.startAsync();
@@ -196,6 +210,24 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         String culprit = culprit(trace);
         if (culprit != null) {
             window.add(window.allocation, culprit, weight, trace);
+            RecordedClass type = e.getClass("objectClass");
+            if (type != null) {
+                Map<String, Acc> sites = sitesByClass.get(type.getName());
+                if (sites == null && sitesByClass.size() < MAX_KEYS) {
+                    sites = new HashMap<>();
+                    sitesByClass.put(type.getName(), sites);
+                }
+                if (sites != null && (sites.size() < 16 || sites.containsKey(culprit))) {
+                    window.add(sites, culprit, weight, trace);
+                }
+            }
+        }
+    }
+
+    private void heapSummary(RecordedEvent e) {
+        if ("After GC".equals(e.getString("when"))) {
+            long used = e.getLong("heapUsed");
+            window.heapAfterGc = window.heapAfterGc < 0 ? used : Math.min(window.heapAfterGc, used);
         }
     }
 
@@ -310,6 +342,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         }
         deadlocks(now, holding, candidates);
         threadLeaks(now, seconds, learning, holding, candidates);
+        memoryLeak(w, now, seconds, learning, holding, candidates);
         settle(now, holding, candidates, learning);
     }
 
@@ -432,6 +465,125 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         }
     }
 
+    /**
+     * Heap after GC rising steadily (least-squares slope and R² over the last windows) is a leak; a class
+     * histogram diff against the one taken before the rise names the class that grows, and the allocation
+     * samples name the method that allocates it.
+     */
+    private void memoryLeak(Window w, Instant now, double seconds, boolean learning, Set<String> holding,
+            Map<String, Finding> candidates) {
+        elapsedSeconds += seconds;
+        windowsSinceHistogram = windowsSinceHistogram == Integer.MAX_VALUE ? windowsSinceHistogram : windowsSinceHistogram + 1;
+        if (w.heapAfterGc >= 0) {
+            heapAfterGc.addLast(new double[] {elapsedSeconds, w.heapAfterGc});
+            while (heapAfterGc.size() > config.memoryLeakWindows()) {
+                heapAfterGc.removeFirst();
+            }
+        }
+        if (learning) {
+            return;
+        }
+        double[] fit = fit(heapAfterGc);
+        double growth = heapAfterGc.size() < 2 ? 0 : heapAfterGc.getLast()[1] - heapAfterGc.getFirst()[1];
+        boolean trend = heapAfterGc.size() >= config.memoryLeakWindows() && fit[0] > 0 && fit[1] >= 0.8
+                && growth >= config.memoryLeakMinGrowth();
+        if (!trend) {
+            // A rise that is steady but not yet long or large enough: take the reference histogram now (a full
+            // GC), so a healthy application, whose heap after GC does not keep rising, never pays for one.
+            boolean early = heapAfterGc.size() >= 3 && fit[0] > 0 && fit[1] >= 0.8;
+            if (early && heapBaseline == null) {
+                heapBaseline = histogram();
+            }
+            windowsWithoutTrend = early ? 0 : windowsWithoutTrend + 1;
+            if (windowsWithoutTrend >= config.memoryLeakWindows()) {
+                heapBaseline = null;
+                lastDiff = null;
+            }
+            return;
+        }
+        windowsWithoutTrend = 0;
+        if (heapBaseline != null && (lastDiff == null || windowsSinceHistogram >= config.memoryLeakWindows())) {
+            HeapHistogram now2 = histogram();
+            if (now2 != null) {
+                lastDiff = HeapDiagnostics.diff(heapBaseline, now2, 10);
+            }
+        }
+        ClassDelta suspect = lastDiff == null ? null
+                : lastDiff.suspects().stream().filter(d -> d.bytesDelta() > 0).findFirst().orElse(null);
+        String suspectClass = suspect == null ? null : suspect.className();
+        Map.Entry<String, Acc> site = suspectClass == null ? null : sitesByClass.getOrDefault(suspectClass, Map.of())
+                .entrySet().stream().max(Comparator.comparingLong(en -> en.getValue().amount)).orElse(null);
+        String culprit = site != null ? site.getKey() : suspectClass != null ? suspectClass : "(allocation site not seen)";
+        long max = Runtime.getRuntime().maxMemory();
+        double current = heapAfterGc.getLast()[1];
+        double exhaustion = fit[0] > 0 ? (max - current) / fit[0] : Double.POSITIVE_INFINITY;
+        String id = Finding.idOf(FindingCategory.MEMORY_LEAK, culprit, suspectClass);
+        holding.add(id);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("heapAfterGcBytes", Math.round(current));
+        evidence.put("growthBytes", Math.round(growth));
+        evidence.put("slopeBytesPerSecond", Math.round(fit[0]));
+        evidence.put("r2", round(fit[1]));
+        evidence.put("maxHeapBytes", max);
+        evidence.put("secondsToExhaustion", Double.isFinite(exhaustion) ? Math.round(exhaustion) : -1);
+        if (suspect != null) {
+            evidence.put("suspectClass", suspect.className());
+            evidence.put("suspectBytesDelta", suspect.bytesDelta());
+            evidence.put("suspectInstancesDelta", suspect.instancesDelta());
+        }
+        candidates.put(id, new Finding(id, FindingCategory.MEMORY_LEAK, culprit, suspectClass, evidence,
+                site != null ? site.getValue().stack : List.of(), now, now,
+                String.format(Locale.ROOT, "The heap after GC rose by %.0f MB over the last %.0f s (%.1f MB/min, R² %.2f)"
+                                + "%s; at this rate the heap is full in about %s. %s",
+                        growth / 1e6, heapAfterGc.getLast()[0] - heapAfterGc.getFirst()[0], fit[0] * 60 / 1e6, fit[1],
+                        suspect == null ? "" : String.format(Locale.ROOT, "; %s grew by %d instances (%.0f MB)",
+                                suspect.className(), suspect.instancesDelta(), suspect.bytesDelta() / 1e6),
+                        Double.isFinite(exhaustion) ? Duration.ofSeconds(Math.round(exhaustion)).toString().substring(2).toLowerCase(Locale.ROOT) : "never",
+                        site == null ? "Take a heap dump and look for the collection that holds these objects."
+                                : "Check where " + culprit + " stores what it allocates: an unbounded cache, map or "
+                                        + "list, or listeners never removed."),
+                true));
+    }
+
+    private @Nullable HeapHistogram histogram() {
+        windowsSinceHistogram = 0;
+        try {
+            return heap.histogram();
+        } catch (RuntimeException e) {
+            LOG.debug("Perfkit: heap class histogram unavailable", e);
+            return null;
+        }
+    }
+
+    /** Least-squares slope (per second) and R² of {seconds, value} points. */
+    static double[] fit(java.util.Collection<double[]> points) {
+        int n = points.size();
+        if (n < 2) {
+            return new double[] {0, 0};
+        }
+        double sx = 0;
+        double sy = 0;
+        for (double[] p : points) {
+            sx += p[0];
+            sy += p[1];
+        }
+        double mx = sx / n;
+        double my = sy / n;
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (double[] p : points) {
+            sxx += (p[0] - mx) * (p[0] - mx);
+            sxy += (p[0] - mx) * (p[1] - my);
+            syy += (p[1] - my) * (p[1] - my);
+        }
+        if (sxx == 0 || syy == 0) {
+            return new double[] {0, 0};
+        }
+        double slope = sxy / sxx;
+        return new double[] {slope, (sxy * sxy) / (sxx * syy)};
+    }
+
     /** Applies persistence: raise candidates that held long enough, resolve active findings that stopped holding. */
     private void settle(Instant now, Set<String> holding, Map<String, Finding> candidates, boolean learning) {
         if (learning) {
@@ -464,7 +616,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private static boolean isOwn(FindingCategory c) {
         return c == FindingCategory.CPU_HOTSPOT || c == FindingCategory.ALLOCATION_PRESSURE
                 || c == FindingCategory.LOCK_CONTENTION || c == FindingCategory.DEADLOCK
-                || c == FindingCategory.THREAD_LEAK;
+                || c == FindingCategory.THREAD_LEAK || c == FindingCategory.MEMORY_LEAK;
     }
 
     private void refresh(Finding latest) {
@@ -547,6 +699,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     /** Accumulators of one window; stream thread only. */
     static final class Window {
         long cpuSamples;
+        long heapAfterGc = -1;
         long allocatedBytes;
         final Map<String, Acc> cpu = new HashMap<>();
         final Map<String, Acc> allocation = new HashMap<>();
