@@ -256,8 +256,11 @@ public final class PerfFilter implements Filter {
             }
             double rate = config.profileSamplingRate();
             if (rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate)) {
+                // Only known templates name profile trees, so a URL scan cannot flood the tracker with
+                // operations; a first-seen path is named "<method> OTHER" and tagged with its template.
                 String normalised = UriTemplates.normalise(path);
-                ex.scope = perf.profiler().request(method + " " + normalised);
+                ex.scope = perf.profiler().request(method + " "
+                        + (templates.isKnown(normalised) ? normalised : UriTemplates.OTHER));
                 ex.scope.tag("requestId", id);
             }
             return ex;
@@ -284,6 +287,10 @@ public final class PerfFilter implements Filter {
             Scope scope = ex.scope;
             if (scope != null) {
                 ex.scope = null;
+                String attr = config.uriTemplateAttribute();
+                Object pattern = attr == null ? null : req.getAttribute(attr);
+                scope.tag("uri", pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p)
+                        : UriTemplates.normalise(ex.path));
                 scope.close();
             }
         } catch (RuntimeException | LinkageError e) {

@@ -137,7 +137,23 @@ public final class UriTemplates {
         return out.toString();
     }
 
-    private static String clip(String pattern) {
+    /**
+     * Whether a template is already admitted.
+     *
+     * @param template a template
+     * @return true when known
+     */
+    public boolean isKnown(String template) {
+        return known.contains(template);
+    }
+
+    /**
+     * Cuts a framework pattern to {@link #MAX_LENGTH}.
+     *
+     * @param pattern the pattern
+     * @return the pattern, at most {@link #MAX_LENGTH} characters plus an ellipsis
+     */
+    public static String clip(String pattern) {
         if (pattern.length() <= MAX_LENGTH) {
             return pattern;
         }
