@@ -122,8 +122,33 @@ public class PerfEndpointsServlet extends HttpServlet {
         return Optional.ofNullable(prometheus);
     }
 
+    /**
+     * Whether a request's canonical path is under this servlet's base path.
+     *
+     * @param req the request
+     * @return true when the endpoints would answer it
+     */
+    public boolean handles(HttpServletRequest req) {
+        Objects.requireNonNull(req, "req");
+        try {
+            String ctx = Paths.canonical(req.getContextPath() == null ? "" : req.getContextPath());
+            String rest = Paths.below(Paths.canonical(req.getRequestURI() == null ? "/" : req.getRequestURI()), ctx);
+            return rest != null && Paths.below(rest, config.basePath()) != null;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Serves one request (GET and HEAD; other methods get 405). Public so that
+     * {@link PerfFilter#serveEndpoints(PerfEndpointsServlet)} can route to it.
+     *
+     * @param req the request
+     * @param res the response
+     * @throws IOException when writing the response fails
+     */
     @Override
-    protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    public void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Cache-Control", "no-store");
         String method = req.getMethod();

@@ -83,6 +83,7 @@ public final class PerfFilter implements Filter {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final @Nullable Counter overflowCounter;
+    private volatile @Nullable PerfEndpointsServlet endpoints;
 
     /**
      * A filter with the default configuration.
@@ -121,6 +122,21 @@ public final class PerfFilter implements Filter {
             failed("registering the filter's meters", e);
         }
         this.overflowCounter = overflow;
+    }
+
+    /**
+     * Lets this filter answer every request whose canonical path is under the endpoints' base path
+     * by calling the endpoints directly. Containers map servlets on the raw path, so case or
+     * encoding variants ({@code /PERF/health}, {@code /%70erf/health}) would otherwise reach the
+     * application instead; with this, every variant the container lets through gets the same
+     * answer as the plain path. Mapping the servlet in the container as well is harmless.
+     *
+     * @param servlet the endpoints to serve
+     * @return this filter
+     */
+    public PerfFilter serveEndpoints(PerfEndpointsServlet servlet) {
+        this.endpoints = Objects.requireNonNull(servlet, "servlet");
+        return this;
     }
 
     /**
@@ -186,6 +202,11 @@ public final class PerfFilter implements Filter {
             throws IOException, ServletException {
         if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse res)) {
             chain.doFilter(request, response);
+            return;
+        }
+        PerfEndpointsServlet served = endpoints;
+        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && served.handles(req)) {
+            served.service(req, res);
             return;
         }
         if (req.getAttribute(STATE_ATTRIBUTE) != null || req.getDispatcherType() != DispatcherType.REQUEST) {

@@ -52,6 +52,7 @@ final class TestServer implements AutoCloseable {
         this.perf = perf;
         this.filter = new PerfFilter(perf, filterConfig);
         this.endpoints = new PerfEndpointsServlet(perf, endpointsConfig, filter);
+        filter.serveEndpoints(endpoints);
         this.server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
