@@ -165,6 +165,7 @@ class PerfEndpointsIT {
                     .redirectInput(file.toFile()).start();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Files.writeString(Path.of("target", "promtool-check-metrics.txt"), "exit " + p.exitValue() + "\n" + out);
             // promtool exits 3 for lint warnings (e.g. naming advice) and 1 for errors.
             assertThat(p.exitValue()).as(out).isNotEqualTo(1);
             assertThat(out).doesNotContainIgnoringCase("error");
