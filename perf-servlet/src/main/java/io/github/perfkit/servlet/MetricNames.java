@@ -28,5 +28,22 @@ public final class MetricNames {
     /** Counter of failures inside the filter's own monitoring code (never thrown into the request). */
     public static final String HTTP_SERVER_MONITORING_FAILURES = "perfkit.http.server.monitoring.failures";
 
+    /** Gauge of open WebSocket sessions; tag {@code channel}. */
+    public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "perfkit.websocket.connections.active";
+    /** Gauge of the most WebSocket sessions open at once; tag {@code channel}. */
+    public static final String WEBSOCKET_CONNECTIONS_PEAK = "perfkit.websocket.connections.peak";
+    /** Counter of WebSocket sessions opened; tag {@code channel}. */
+    public static final String WEBSOCKET_CONNECTIONS = "perfkit.websocket.connections";
+    /** Counter of WebSocket messages; tags {@code channel}, {@code direction} ({@code in}/{@code out}). */
+    public static final String WEBSOCKET_MESSAGES = "perfkit.websocket.messages";
+    /** Counter of WebSocket payload bytes; tags {@code channel}, {@code direction}. */
+    public static final String WEBSOCKET_BYTES = "perfkit.websocket.bytes";
+    /** Counter of failed WebSocket sends; tag {@code channel}. */
+    public static final String WEBSOCKET_SEND_ERRORS = "perfkit.websocket.send.errors";
+    /** Counter of WebSocket session errors ({@code Endpoint.onError}); tag {@code channel}. */
+    public static final String WEBSOCKET_ERRORS = "perfkit.websocket.errors";
+    /** Timer of WebSocket session durations, recorded at close; tag {@code channel}. */
+    public static final String WEBSOCKET_SESSION_DURATION = "perfkit.websocket.session.duration";
+
     private MetricNames() {}
 }
