@@ -42,7 +42,9 @@ public final class Paths {
             }
             seg = decode(seg);
             // A decoded segment may itself contain separators or parameters (%2F, %3B): split again.
-            for (String part : seg.split("[/\\\\]", -1)) {
+            String[] parts = seg.indexOf('/') < 0 && seg.indexOf('\\') < 0
+                    ? new String[] {seg} : seg.replace('\\', '/').split("/", -1);
+            for (String part : parts) {
                 int sc = part.indexOf(';');
                 String p = sc >= 0 ? part.substring(0, sc) : part;
                 if (p.isEmpty() || p.equals(".")) {
