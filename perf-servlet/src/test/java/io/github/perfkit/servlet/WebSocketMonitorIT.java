@@ -56,6 +56,21 @@ class WebSocketMonitorIT {
         }
     }
 
+    /** Closes the session on the first message, then tries to answer: the send fails. */
+    public static final class FailingEndpoint extends Endpoint {
+        @Override
+        public void onOpen(Session session, EndpointConfig config) {
+            session.addMessageHandler(String.class, (MessageHandler.Whole<String>) message -> {
+                try {
+                    session.close();
+                    session.getBasicRemote().sendText("too late");
+                } catch (IOException | RuntimeException e) {
+                    // Expected: the session is closed.
+                }
+            });
+        }
+    }
+
     @BeforeAll
     static void start() throws Exception {
         server = new Server();
@@ -65,10 +80,14 @@ class WebSocketMonitorIT {
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
-        JakartaWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) ->
-                container.addEndpoint(ServerEndpointConfig.Builder
-                        .create(WebSocketMonitor.MonitoredEndpoint.class, "/echo")
-                        .configurator(MONITOR.configurator("echo", EchoEndpoint::new)).build()));
+        JakartaWebSocketServletContainerInitializer.configure(ctx, (servletContext, container) -> {
+            container.addEndpoint(ServerEndpointConfig.Builder
+                    .create(WebSocketMonitor.MonitoredEndpoint.class, "/echo")
+                    .configurator(MONITOR.configurator("echo", EchoEndpoint::new)).build());
+            container.addEndpoint(ServerEndpointConfig.Builder
+                    .create(WebSocketMonitor.MonitoredEndpoint.class, "/fail")
+                    .configurator(MONITOR.configurator("fail", FailingEndpoint::new)).build());
+        });
         server.setHandler(ctx);
         server.start();
         port = connector.getLocalPort();
@@ -127,6 +146,24 @@ class WebSocketMonitorIT {
         assertThat(counter(MetricNames.WEBSOCKET_SEND_ERRORS, null)).isZero();
     }
 
+    @Test
+    void failedSendsAreCountedAndNeverBreakTheEndpoint() throws Exception {
+        Client c = new Client("/fail");
+        c.ws.sendText("hi", true).get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> failCounter(MetricNames.WEBSOCKET_SEND_ERRORS) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> MONITOR.openSessions("fail") == 0);
+        assertThat(failCounter(MetricNames.WEBSOCKET_CONNECTIONS)).isEqualTo(1);
+        assertThat(REGISTRY.find(MetricNames.WEBSOCKET_MESSAGES).tag("channel", "fail").tag("direction", "in")
+                .counter().count()).isEqualTo(1);
+        assertThat(REGISTRY.find(MetricNames.WEBSOCKET_MESSAGES).tag("channel", "fail").tag("direction", "out")
+                .counter().count()).isZero();
+    }
+
+    private static double failCounter(String name) {
+        var c = REGISTRY.find(name).tag("channel", "fail").counter();
+        return c == null ? 0 : c.count();
+    }
+
     /** A JDK WebSocket client collecting what it receives. */
     private static final class Client implements WebSocket.Listener {
         final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
@@ -136,8 +173,12 @@ class WebSocketMonitorIT {
         private int binary;
 
         Client() throws Exception {
+            this("/echo");
+        }
+
+        Client(String path) throws Exception {
             ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/echo"), this).get(5, TimeUnit.SECONDS);
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + path), this).get(5, TimeUnit.SECONDS);
         }
 
         @Override
