@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@code /ping};</li>
  * <li>{@code /metrics}: Prometheus text exposition (format 0.0.4) of the hub's registry;</li>
  * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history}, {@code /api/operations},
- * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}.</li>
+ * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads}.</li>
  * </ul>
  * Only GET and HEAD are served (others get 405); unknown paths 404; every parameter is validated
  * (400 with a JSON error naming it). JSON is always {@code application/json} with
@@ -186,7 +186,9 @@ public class PerfEndpointsServlet extends HttpServlet {
         }
     }
 
-    private enum Endpoint { HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT }
+    private enum Endpoint {
+        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS
+    }
 
     private static @Nullable Endpoint endpoint(String path) {
         return switch (path) {
@@ -201,6 +203,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             case "/api/slow-requests" -> Endpoint.SLOW;
             case "/api/profile" -> Endpoint.PROFILE;
             case "/api/in-flight" -> Endpoint.IN_FLIGHT;
+            case "/api/threads" -> Endpoint.THREADS;
             default -> null;
         };
     }
@@ -250,6 +253,7 @@ public class PerfEndpointsServlet extends HttpServlet {
                 }
             }
             case IN_FLIGHT -> json(res, head, 200, inFlight(new Params(q, Set.of("stack"))));
+            case THREADS -> json(res, head, 200, threads(new Params(q, Set.of("state", "limit", "depth"))));
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
     }
@@ -544,6 +548,51 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
         }
         out.put("requests", list);
+        return out;
+    }
+
+    private static Map<String, Object> threads(Params p) {
+        List<String> states = new ArrayList<>();
+        for (Thread.State st : Thread.State.values()) {
+            states.add(st.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> choices = new ArrayList<>(states);
+        choices.add("all");
+        String state = p.choice("state", "all", choices);
+        int limit = p.integer("limit", 200, 1, 2000);
+        int depth = p.integer("depth", 20, 0, 200);
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.lang.management.ThreadInfo[] infos = mx.dumpAllThreads(false, false, depth);
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        for (String st : states) {
+            byState.put(st, 0);
+        }
+        List<Object> list = new ArrayList<>();
+        for (java.lang.management.ThreadInfo info : infos) {
+            if (info == null) {
+                continue;
+            }
+            String st = info.getThreadState().name().toLowerCase(java.util.Locale.ROOT);
+            byState.merge(st, 1, Integer::sum);
+            if ((state.equals("all") || state.equals(st)) && list.size() < limit) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("id", info.getThreadId());
+                t.put("name", info.getThreadName());
+                t.put("state", st);
+                t.put("daemon", info.isDaemon());
+                t.put("lockName", info.getLockName());
+                List<String> frames = new ArrayList<>();
+                for (StackTraceElement el : info.getStackTrace()) {
+                    frames.add(el.toString());
+                }
+                t.put("stack", frames);
+                list.add(t);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", infos.length);
+        out.put("byState", byState);
+        out.put("threads", list);
         return out;
     }
 

@@ -312,6 +312,12 @@ public final class PerfFilter implements Filter {
                 Object pattern = attr == null ? null : req.getAttribute(attr);
                 scope.tag("uri", pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p)
                         : UriTemplates.normalise(ex.path));
+                if (ex.cpuNanos >= 0) {
+                    scope.tag("cpuMicros", Long.toString(ex.cpuNanos / 1_000));
+                }
+                if (ex.allocBytes >= 0) {
+                    scope.tag("allocatedBytes", Long.toString(ex.allocBytes));
+                }
                 scope.close();
             }
         } catch (RuntimeException | LinkageError e) {

@@ -33,7 +33,8 @@ class FuzzIT {
             Map.entry("/perf/api/operations", List.of("sort", "limit", "period")),
             Map.entry("/perf/api/slow-requests", List.of("kind", "limit")),
             Map.entry("/perf/api/profile", List.of("id")),
-            Map.entry("/perf/api/in-flight", List.of("stack")));
+            Map.entry("/perf/api/in-flight", List.of("stack")),
+            Map.entry("/perf/api/threads", List.of("state", "limit", "depth")));
 
     private static final String[] HOSTILE = {
         "", " ", "-1", "0", "-9223372036854775808", "9223372036854775807", "99999999999999999999999999",

@@ -200,6 +200,41 @@ class PerfEndpointsIT {
 
         JsonNode inFlight = json(server.get("/perf/api/in-flight"));
         assertThat(inFlight.get("filterInstalled").asBoolean()).isTrue();
+
+        JsonNode threads = json(server.get("/perf/api/threads?state=runnable&limit=5&depth=3"));
+        assertThat(threads.get("total").asInt()).isPositive();
+        assertThat(threads.get("byState").get("runnable").asInt()).isPositive();
+        assertThat(threads.get("threads").size()).isBetween(1, 5);
+        assertThat(threads.get("threads").get(0).get("stack").size()).isLessThanOrEqualTo(3);
+        assertThat(server.get("/perf/api/threads?state=sleepy").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void inFlightStackOverHttpAndHead() throws Exception {
+        server.block = new java.util.concurrent.CountDownLatch(1);
+        server.blocked = new java.util.concurrent.CountDownLatch(1);
+        var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.get("/block", "X-Request-ID", "stuck-1");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(server.blocked.await(10, TimeUnit.SECONDS)).isTrue();
+        JsonNode live = json(server.get("/perf/api/in-flight?stack=stuck-1"));
+        assertThat(live.get("requests").toString()).contains("stuck-1");
+        assertThat(live.get("stack").toString()).contains("TestServer$App");
+        server.block.countDown();
+        assertThat(pending.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(server.get("/perf/api/in-flight?stack=stuck-1").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> head = server.client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.port + "/perf/status"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Type")).contains("application/json");
     }
 
     @Test
