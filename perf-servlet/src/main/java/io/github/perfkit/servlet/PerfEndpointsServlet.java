@@ -57,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * {@code /ping};</li>
  * <li>{@code /metrics}: Prometheus text exposition (format 0.0.4) of the hub's registry;</li>
  * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history}, {@code /api/operations},
- * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads}.</li>
+ * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
+ * <li>{@code /api/stream}: server-sent events ({@code event: summary}) every {@code interval}, at
+ * most {@link #MAX_STREAMS} at once (then 429), each ending after 30 minutes or {@code events}
+ * events; needs async support on the servlet (and filter).</li>
  * </ul>
  * Only GET and HEAD are served (others get 405); unknown paths 404; every parameter is validated
  * (400 with a JSON error naming it). JSON is always {@code application/json} with
@@ -187,7 +190,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     private enum Endpoint {
-        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS
+        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM
     }
 
     private static @Nullable Endpoint endpoint(String path) {
@@ -204,6 +207,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             case "/api/profile" -> Endpoint.PROFILE;
             case "/api/in-flight" -> Endpoint.IN_FLIGHT;
             case "/api/threads" -> Endpoint.THREADS;
+            case "/api/stream" -> Endpoint.STREAM;
             default -> null;
         };
     }
@@ -254,6 +258,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
             case IN_FLIGHT -> json(res, head, 200, inFlight(new Params(q, Set.of("stack"))));
             case THREADS -> json(res, head, 200, threads(new Params(q, Set.of("state", "limit", "depth"))));
+            case STREAM -> stream(req, res, head, new Params(q, Set.of("interval", "events")));
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
     }
@@ -548,6 +553,166 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
         }
         out.put("requests", list);
+        return out;
+    }
+
+    /** Most concurrent server-sent-event streams. */
+    public static final int MAX_STREAMS = 16;
+    private static final Duration MAX_STREAM_LIFETIME = Duration.ofMinutes(30);
+
+    private final transient java.util.concurrent.atomic.AtomicInteger streams =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final transient Object streamLock = new Object();
+    private transient java.util.concurrent.@Nullable ScheduledExecutorService streamScheduler;
+
+    private void stream(HttpServletRequest req, HttpServletResponse res, boolean head, Params p) throws IOException {
+        Duration interval = p.duration("interval");
+        if (interval == null) {
+            interval = Duration.ofSeconds(2);
+        }
+        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new BadRequest("interval", "must be between 100ms and 1m");
+        }
+        int events = p.integer("events", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        if (head) {
+            write(res, true, 200, "text/event-stream", new byte[0]);
+            return;
+        }
+        if (!req.isAsyncSupported()) {
+            error(res, false, 404, "not_found", null, "the stream needs async support on the servlet and filter");
+            return;
+        }
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            res.setHeader("Retry-After", "10");
+            error(res, false, 429, "too_many_streams", null, "at most " + MAX_STREAMS + " streams at once");
+            return;
+        }
+        boolean started = false;
+        try {
+            res.setStatus(200);
+            res.setContentType("text/event-stream");
+            res.setCharacterEncoding("UTF-8");
+            jakarta.servlet.AsyncContext async = req.startAsync();
+            async.setTimeout(MAX_STREAM_LIFETIME.toMillis());
+            var out = res.getOutputStream();
+            var sent = new java.util.concurrent.atomic.AtomicInteger();
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            var future = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>>();
+            Runnable finish = () -> {
+                if (done.compareAndSet(false, true)) {
+                    streams.decrementAndGet();
+                    var f = future.get();
+                    if (f != null) {
+                        f.cancel(false);
+                    }
+                    try {
+                        async.complete();
+                    } catch (RuntimeException e) {
+                        LOG.debug("Perfkit: completing an event stream failed", e);
+                    }
+                }
+            };
+            async.addListener(new jakarta.servlet.AsyncListener() {
+                @Override
+                public void onComplete(jakarta.servlet.AsyncEvent event) {
+                    finish.run();
+                }
+
+                @Override
+                public void onTimeout(jakarta.servlet.AsyncEvent event) {
+                    finish.run();
+                }
+
+                @Override
+                public void onError(jakarta.servlet.AsyncEvent event) {
+                    finish.run();
+                }
+
+                @Override
+                public void onStartAsync(jakarta.servlet.AsyncEvent event) {
+                    // Not restarted.
+                }
+            });
+            started = true;
+            long millis = interval.toMillis();
+            future.set(scheduler().scheduleWithFixedDelay(() -> {
+                if (done.get()) {
+                    return;
+                }
+                try {
+                    byte[] event = ("event: summary\ndata: " + MAPPER.writeValueAsString(summary()) + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8);
+                    synchronized (out) {
+                        out.write(event);
+                        out.flush();
+                    }
+                    if (sent.incrementAndGet() >= events) {
+                        finish.run();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // The client went away (or the summary failed): end this stream only.
+                    LOG.debug("Perfkit: event stream ended", e);
+                    finish.run();
+                }
+            }, 0, millis, java.util.concurrent.TimeUnit.MILLISECONDS));
+        } finally {
+            if (!started) {
+                streams.decrementAndGet();
+            }
+        }
+    }
+
+    private java.util.concurrent.ScheduledExecutorService scheduler() {
+        synchronized (streamLock) {
+            if (streamScheduler == null) {
+                streamScheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "perfkit-event-stream");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return streamScheduler;
+        }
+    }
+
+    /** Stops the event-stream scheduler; open streams end. */
+    @Override
+    public void destroy() {
+        synchronized (streamLock) {
+            if (streamScheduler != null) {
+                streamScheduler.shutdownNow();
+                streamScheduler = null;
+            }
+        }
+        super.destroy();
+    }
+
+    private Map<String, Object> summary() {
+        MeterRegistry r = perf.registry();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("timestamp", perf.clock().wallTime());
+        Map<String, Object> http = new LinkedHashMap<>();
+        long requests = 0;
+        double errors = 0;
+        for (io.micrometer.core.instrument.Timer t : r.find(MetricNames.HTTP_SERVER_REQUESTS).timers()) {
+            requests += t.count();
+            if ("5xx".equals(t.getId().getTag("status.class"))) {
+                errors += t.count();
+            }
+        }
+        http.put("requests", requests);
+        http.put("serverErrors", errors);
+        PerfFilter f = filter;
+        http.put("inFlight", f == null ? null : f.inFlight().size());
+        out.put("http", http);
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("heapUsedBytes", gauge(r, io.github.perfkit.core.metrics.MetricNames.JVM_HEAP_USED));
+        jvm.put("heapMaxBytes", gauge(r, io.github.perfkit.core.metrics.MetricNames.JVM_HEAP_MAX));
+        jvm.put("threadsLive", gauge(r, io.github.perfkit.core.metrics.MetricNames.JVM_THREADS_LIVE));
+        jvm.put("cpuUsage", gauge(r, io.github.perfkit.core.metrics.MetricNames.JVM_CPU_USAGE));
+        out.put("jvm", jvm);
+        out.put("systemCpuUsage", gauge(r, io.github.perfkit.core.metrics.MetricNames.SYSTEM_CPU_USAGE));
         return out;
     }
 

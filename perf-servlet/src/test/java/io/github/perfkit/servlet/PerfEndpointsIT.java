@@ -238,6 +238,49 @@ class PerfEndpointsIT {
     }
 
     @Test
+    void serverSentEventsStreamSummaries() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = server.get("/perf/api/stream?interval=100ms&events=3");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        String[] events = r.body().split("\n\n");
+        assertThat(events).hasSize(3);
+        for (String e : events) {
+            assertThat(e).startsWith("event: summary\ndata: ");
+            JsonNode data = JSON.readTree(e.substring(e.indexOf("data: ") + 6));
+            assertThat(data.get("http").get("requests").asLong()).isPositive();
+            assertThat(data.get("jvm").get("heapUsedBytes").asDouble()).isPositive();
+        }
+        // Three events 100 ms apart, the first at once.
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
+    }
+
+    @Test
+    void streamsAreBoundedAndEndWhenClientsLeave() throws Exception {
+        List<HttpResponse<java.io.InputStream>> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < PerfEndpointsServlet.MAX_STREAMS; i++) {
+                HttpResponse<java.io.InputStream> r = server.client.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + server.port + "/perf/api/stream?interval=100ms"))
+                        .build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(r.statusCode()).isEqualTo(200);
+                open.add(r);
+            }
+            HttpResponse<String> refused = server.get("/perf/api/stream?events=1");
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(json(refused).get("error").asText()).isEqualTo("too_many_streams");
+        } finally {
+            for (HttpResponse<java.io.InputStream> r : open) {
+                r.body().close();
+            }
+        }
+        // Closed clients are noticed at the next write; then streams are available again.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> server.get("/perf/api/stream?interval=100ms&events=1").statusCode() == 200);
+    }
+
+    @Test
     void badParametersAre400NamingTheParameter() throws Exception {
         String[][] cases = {
             {"/perf/api/history", "metric"},
@@ -255,6 +298,9 @@ class PerfEndpointsIT {
             {"/perf/api/slow-requests?kind=../../etc", "kind"},
             {"/perf/api/profile", "id"},
             {"/perf/health?x=1", "x"},
+            {"/perf/api/stream?interval=5ms", "interval"},
+            {"/perf/api/stream?interval=2h", "interval"},
+            {"/perf/api/stream?events=0", "events"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = server.get(c[0]);

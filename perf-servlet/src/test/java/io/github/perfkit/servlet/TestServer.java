@@ -61,7 +61,9 @@ final class TestServer implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-        ctx.addServlet(new ServletHolder(endpoints), endpointsConfig.basePath() + "/*");
+        ServletHolder endpointsHolder = new ServletHolder(endpoints);
+        endpointsHolder.setAsyncSupported(true);
+        ctx.addServlet(endpointsHolder, endpointsConfig.basePath() + "/*");
         ServletHolder app = new ServletHolder(new App());
         app.setAsyncSupported(true);
         ctx.addServlet(app, "/*");
