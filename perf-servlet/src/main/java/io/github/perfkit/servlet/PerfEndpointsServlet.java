@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code /metrics}: Prometheus text exposition (format 0.0.4) of the hub's registry;</li>
  * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history}, {@code /api/operations},
  * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
+ * <li>{@code /api/sections}: the sections of {@link Perf#statusSections()} (cache, alerts and other
+ * modules contribute through perf-core's SPI), all or {@code name=} one;</li>
  * <li>{@code /api/stream}: server-sent events ({@code event: summary}) every {@code interval}, at
  * most {@link #MAX_STREAMS} at once (then 429), each ending after 30 minutes or {@code events}
  * events; needs async support on the servlet (and filter).</li>
@@ -190,7 +192,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     private enum Endpoint {
-        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM
+        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM, SECTIONS
     }
 
     private static @Nullable Endpoint endpoint(String path) {
@@ -208,6 +210,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             case "/api/in-flight" -> Endpoint.IN_FLIGHT;
             case "/api/threads" -> Endpoint.THREADS;
             case "/api/stream" -> Endpoint.STREAM;
+            case "/api/sections" -> Endpoint.SECTIONS;
             default -> null;
         };
     }
@@ -259,6 +262,20 @@ public class PerfEndpointsServlet extends HttpServlet {
             case IN_FLIGHT -> json(res, head, 200, inFlight(new Params(q, Set.of("stack"))));
             case THREADS -> json(res, head, 200, threads(new Params(q, Set.of("state", "limit", "depth"))));
             case STREAM -> stream(req, res, head, new Params(q, Set.of("interval", "events")));
+            case SECTIONS -> {
+                String name = new Params(q, Set.of("name")).name("name", false);
+                Map<String, Object> sections = new LinkedHashMap<>();
+                perf.statusSections().forEach((k, v) -> {
+                    if (name == null || name.equals(k)) {
+                        sections.put(k, jsonSafe(v));
+                    }
+                });
+                if (name != null && sections.isEmpty()) {
+                    error(res, head, 404, "not_found", "name", "no status section has this name");
+                } else {
+                    json(res, head, 200, Map.of("sections", sections));
+                }
+            }
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
     }

@@ -34,7 +34,8 @@ class FuzzIT {
             Map.entry("/perf/api/slow-requests", List.of("kind", "limit")),
             Map.entry("/perf/api/profile", List.of("id")),
             Map.entry("/perf/api/in-flight", List.of("stack")),
-            Map.entry("/perf/api/threads", List.of("state", "limit", "depth")));
+            Map.entry("/perf/api/threads", List.of("state", "limit", "depth")),
+            Map.entry("/perf/api/sections", List.of("name")));
 
     private static final String[] HOSTILE = {
         "", " ", "-1", "0", "-9223372036854775808", "9223372036854775807", "99999999999999999999999999",

@@ -106,6 +106,10 @@ class PerfEndpointsIT {
             JsonNode status = json(server.get("/perf/status"));
             assertThat(status.get("sections").get("cache").get("hitRatio").asDouble()).isEqualTo(0.93);
             assertThat(status.get("sections").get("cache").get("note").asText()).isEqualTo("<script>alert(1)</script>");
+            JsonNode one = json(server.get("/perf/api/sections?name=cache"));
+            assertThat(one.get("sections").get("cache").get("hitRatio").asDouble()).isEqualTo(0.93);
+            assertThat(server.get("/perf/api/sections?name=alerts").statusCode()).isEqualTo(404);
+            assertThat(json(server.get("/perf/api/sections")).get("sections").has("cache")).isTrue();
         } finally {
             server.perf.unregister("cache");
         }
