@@ -216,7 +216,13 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     private void serve(Endpoint e, HttpServletRequest req, HttpServletResponse res, boolean head) throws IOException {
-        Map<String, String[]> q = req.getParameterMap();
+        Map<String, String[]> q;
+        try {
+            q = req.getParameterMap();
+        } catch (RuntimeException bad) {
+            // Containers throw on malformed escapes or invalid UTF-8 in the query string.
+            throw new BadRequest("query", "malformed query string (bad percent-encoding or UTF-8)");
+        }
         switch (e) {
             case HEALTH -> {
                 new Params(q, Set.of());

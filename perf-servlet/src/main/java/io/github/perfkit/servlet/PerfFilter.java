@@ -255,6 +255,10 @@ public final class PerfFilter implements Filter {
     }
 
     private @Nullable Exchange begin(HttpServletRequest req, HttpServletResponse res) {
+        String key = config.mdcKey();
+        boolean mdcSet = false;
+        String previousMdc = null;
+        InFlightTracker.Entry entry = null;
         try {
             String path = pathOf(req);
             if (excluded(path)) {
@@ -264,30 +268,54 @@ public final class PerfFilter implements Filter {
             String id = RequestIds.isValid(incoming) ? incoming : RequestIds.generate();
             req.setAttribute(REQUEST_ID_ATTRIBUTE, id);
             res.setHeader(config.requestIdHeader(), id);
-            String previousMdc = MDC.get(config.mdcKey());
-            MDC.put(config.mdcKey(), id);
+            previousMdc = MDC.get(key);
+            MDC.put(key, id);
+            mdcSet = true;
             String method = method(req.getMethod());
             Exchange ex = new Exchange(id, method, path, previousMdc, new CountingResponse(res));
             ex.startNanos = System.nanoTime();
-            ex.inFlight = inFlight.start(id, method, path, System.currentTimeMillis(), ex.startNanos);
+            entry = inFlight.start(id, method, path, System.currentTimeMillis(), ex.startNanos);
+            ex.inFlight = entry;
             req.setAttribute(STATE_ATTRIBUTE, ex);
             if (config.threadUsage()) {
                 ex.cpuStart = threadUsage.cpuNanos();
                 ex.allocStart = threadUsage.allocatedBytes();
             }
-            double rate = config.profileSamplingRate();
-            if (rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate)) {
-                // Only known templates name profile trees, so a URL scan cannot flood the tracker with
-                // operations; a first-seen path is named "<method> OTHER" and tagged with its template.
-                String normalised = UriTemplates.normalise(path);
-                ex.scope = perf.profiler().request(method + " "
-                        + (templates.isKnown(normalised) ? normalised : UriTemplates.OTHER));
-                ex.scope.tag("requestId", id);
-            }
+            openProfileScope(ex, method, path, id);
             return ex;
         } catch (RuntimeException | LinkageError e) {
             failed("starting the request's measurement", e);
+            // Undo what was set so a half-started measurement leaks nothing into later requests.
+            try {
+                req.removeAttribute(STATE_ATTRIBUTE);
+                if (entry != null) {
+                    inFlight.end(entry);
+                }
+            } catch (RuntimeException | LinkageError again) {
+                failed("undoing a failed start", again);
+            }
+            if (mdcSet) {
+                restoreMdc(key, previousMdc);
+            }
             return null;
+        }
+    }
+
+    private void openProfileScope(Exchange ex, String method, String path, String id) {
+        double rate = config.profileSamplingRate();
+        if (!(rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate))) {
+            return;
+        }
+        try {
+            // Only known templates name profile trees, so a URL scan cannot flood the tracker with
+            // operations; a first-seen path is named "<method> OTHER" and tagged with its template.
+            String normalised = UriTemplates.normalise(path);
+            Scope scope = perf.profiler().request(method + " "
+                    + (templates.isKnown(normalised) ? normalised : UriTemplates.OTHER));
+            ex.scope = scope;
+            scope.tag("requestId", id);
+        } catch (RuntimeException | LinkageError e) {
+            failed("opening the request's profile scope", e);
         }
     }
 
