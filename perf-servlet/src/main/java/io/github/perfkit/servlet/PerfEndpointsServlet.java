@@ -156,6 +156,10 @@ public class PerfEndpointsServlet extends HttpServlet {
     public void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
         res.setHeader("X-Content-Type-Options", "nosniff");
         res.setHeader("Cache-Control", "no-store");
+        // The endpoints serve data, never pages: nothing may load, run or frame them.
+        res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        res.setHeader("X-Frame-Options", "DENY");
+        res.setHeader("Referrer-Policy", "no-referrer");
         String method = req.getMethod();
         boolean head = "HEAD".equals(method);
         try {

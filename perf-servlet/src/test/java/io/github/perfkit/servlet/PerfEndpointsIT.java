@@ -45,6 +45,8 @@ class PerfEndpointsIT {
     private static JsonNode json(HttpResponse<String> r) throws Exception {
         assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; frame-ancestors 'none'");
+        assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
         return JSON.readTree(r.body());
     }
 
