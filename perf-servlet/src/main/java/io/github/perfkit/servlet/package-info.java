@@ -1,5 +1,7 @@
 /**
- * Servlet filter, WebSocket monitoring, monitoring endpoints (health, readiness, status, Prometheus metrics, JSON APIs) and the live dashboard.
+ * Servlet integration: {@link io.github.perfkit.servlet.PerfFilter} (per-request metrics, request
+ * ids, profile scopes, in-flight registry) and {@link io.github.perfkit.servlet.PerfEndpointsServlet}
+ * (health, readiness, status, Prometheus metrics and JSON APIs).
  */
 @NullMarked
 package io.github.perfkit.servlet;

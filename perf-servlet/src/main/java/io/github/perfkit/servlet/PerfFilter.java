@@ -1,0 +1,594 @@
+package io.github.perfkit.servlet;
+
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.Scope;
+import io.github.perfkit.servlet.internal.CountingResponse;
+import io.github.perfkit.servlet.internal.InFlightTracker;
+import io.github.perfkit.servlet.internal.Paths;
+import io.github.perfkit.servlet.internal.RequestIds;
+import io.github.perfkit.servlet.internal.ThreadUsage;
+import io.github.perfkit.servlet.internal.UriTemplates;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Servlet filter that measures every request: a {@link MetricNames#HTTP_SERVER_REQUESTS} timer by
+ * method, URI template, status, status class and exception; the in-flight gauge; request and
+ * response sizes; thread CPU time and allocated bytes; a profile scope
+ * ({@code perf.profiler().request(..)}) so tracker scopes nest under the request and slow requests
+ * are captured; the {@code X-Request-ID} (validated or generated) in the SLF4J MDC and echoed in
+ * the response; and a live registry of requests in flight.
+ *
+ * <pre>{@code
+ * Perf perf = Perf.builder().registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).build();
+ * servletContext.addFilter("perfkit", new PerfFilter(perf, PerfFilterConfig.ofDefaults()))
+ *         .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+ * }</pre>
+ *
+ * <p>The filter never reads the request body, never buffers the response and never throws
+ * because of its own failures: they are counted in {@link MetricNames#HTTP_SERVER_MONITORING_FAILURES}
+ * and logged once. Async requests: the latency ends when the async context completes (an
+ * {@link AsyncListener}); the profile tree, CPU time and allocation cover the dispatch thread's
+ * part, because the profiler's scopes belong to a thread. Register the filter with
+ * {@link DispatcherType#ASYNC} too, so async re-dispatches run with the request id in the MDC.
+ *
+ * <p>Thread-safe: one instance serves all requests.
+ */
+public final class PerfFilter implements Filter {
+
+    /** Request attribute holding the request id (readable by the application). */
+    public static final String REQUEST_ID_ATTRIBUTE = PerfFilter.class.getName() + ".requestId";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfFilter.class);
+    private static final String STATE_ATTRIBUTE = PerfFilter.class.getName() + ".state";
+    private static final String NOT_FOUND = "NOT_FOUND";
+    private static final String REDIRECTION = "REDIRECTION";
+    private static final String NONE = "none";
+
+    private final Perf perf;
+    private final PerfFilterConfig config;
+    private final MeterRegistry registry;
+    private final UriTemplates templates;
+    private final InFlightTracker inFlight;
+    private final ThreadUsage threadUsage;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
+    private final @Nullable Counter overflowCounter;
+    private volatile @Nullable PerfEndpointsServlet endpoints;
+
+    /**
+     * A filter with the default configuration.
+     *
+     * @param perf the hub whose registry and profiler are used
+     */
+    public PerfFilter(Perf perf) {
+        this(perf, PerfFilterConfig.ofDefaults());
+    }
+
+    /**
+     * A filter with the given configuration.
+     *
+     * @param perf the hub whose registry and profiler are used
+     * @param config the configuration
+     */
+    public PerfFilter(Perf perf, PerfFilterConfig config) {
+        this.perf = Objects.requireNonNull(perf, "perf");
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = perf.registry();
+        this.templates = new UriTemplates(config.maxUriTemplates());
+        this.inFlight = new InFlightTracker(config.maxInFlight());
+        this.threadUsage = new ThreadUsage();
+        Counter overflow = null;
+        try {
+            Gauge.builder(MetricNames.HTTP_SERVER_REQUESTS_ACTIVE, inFlight, InFlightTracker::active)
+                    .description("Requests in flight").baseUnit("requests").strongReference(true).register(registry);
+            overflow = Counter.builder(MetricNames.HTTP_SERVER_URI_OVERFLOW)
+                    .description("Requests whose URI template was folded into OTHER (template cap reached)")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.HTTP_SERVER_MONITORING_FAILURES,
+                            failures, AtomicLong::get)
+                    .description("Failures inside Perfkit's request monitoring (never thrown to the request)")
+                    .register(registry);
+        } catch (RuntimeException e) {
+            failed("registering the filter's meters", e);
+        }
+        this.overflowCounter = overflow;
+    }
+
+    /**
+     * Lets this filter answer every request whose canonical path is under the endpoints' base path
+     * by calling the endpoints directly. Containers map servlets on the raw path, so case or
+     * encoding variants ({@code /PERF/health}, {@code /%70erf/health}) would otherwise reach the
+     * application instead; with this, every variant the container lets through gets the same
+     * answer as the plain path. Mapping the servlet in the container as well is harmless.
+     *
+     * @param servlet the endpoints to serve
+     * @return this filter
+     */
+    public PerfFilter serveEndpoints(PerfEndpointsServlet servlet) {
+        this.endpoints = Objects.requireNonNull(servlet, "servlet");
+        return this;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration this filter was built with
+     */
+    public PerfFilterConfig config() {
+        return config;
+    }
+
+    /**
+     * Requests in flight now, oldest first (at most {@link PerfFilterConfig#maxInFlight()}).
+     *
+     * @return a snapshot
+     */
+    public List<InFlightRequest> inFlight() {
+        return inFlight.snapshot(System.nanoTime());
+    }
+
+    /**
+     * The current stack of the thread serving a request in flight.
+     *
+     * @param requestId the request id
+     * @return the stack, or empty when that request is not in flight (or not kept)
+     */
+    public Optional<List<StackTraceElement>> stackOf(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        return inFlight.stack(requestId);
+    }
+
+    /**
+     * Number of distinct URI templates recorded so far (bounded by {@link PerfFilterConfig#maxUriTemplates()}).
+     *
+     * @return the count
+     */
+    public int uriTemplateCount() {
+        return templates.size();
+    }
+
+    /**
+     * Failures inside the filter's monitoring code since start.
+     *
+     * @return the count
+     */
+    public long monitoringFailures() {
+        return failures.get();
+    }
+
+    /**
+     * The URI template a path would be recorded under if no framework pattern were known, without
+     * admitting it under the cap. Useful to check exclusion and normalisation rules.
+     *
+     * @param path a raw request path
+     * @return the normalised template
+     */
+    public static String normalise(String path) {
+        return UriTemplates.normalise(Objects.requireNonNull(path, "path"));
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest req) || !(response instanceof HttpServletResponse res)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        PerfEndpointsServlet served = endpoints;
+        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && served.handles(req)) {
+            served.service(req, res);
+            return;
+        }
+        if (req.getAttribute(STATE_ATTRIBUTE) != null || req.getDispatcherType() != DispatcherType.REQUEST) {
+            passThrough(req, res, chain);
+            return;
+        }
+        Exchange ex = begin(req, res);
+        if (ex == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Throwable error = null;
+        try {
+            chain.doFilter(req, ex.response);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            error = e;
+            throw e;
+        } finally {
+            end(ex, req, error);
+        }
+    }
+
+    /** Re-dispatches (async, forward, error) and nested passes: only the MDC, no second measurement. */
+    private void passThrough(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        Object id = req.getAttribute(REQUEST_ID_ATTRIBUTE);
+        String key = config.mdcKey();
+        String previous = null;
+        boolean put = false;
+        if (id instanceof String s) {
+            try {
+                previous = MDC.get(key);
+                MDC.put(key, s);
+                put = true;
+            } catch (RuntimeException | LinkageError e) {
+                failed("setting the MDC", e);
+            }
+        }
+        try {
+            chain.doFilter(req, res);
+        } finally {
+            if (put) {
+                restoreMdc(key, previous);
+            }
+        }
+    }
+
+    private @Nullable Exchange begin(HttpServletRequest req, HttpServletResponse res) {
+        String key = config.mdcKey();
+        boolean mdcSet = false;
+        String previousMdc = null;
+        InFlightTracker.Entry entry = null;
+        try {
+            String path = pathOf(req);
+            if (excluded(path)) {
+                return null;
+            }
+            String incoming = req.getHeader(config.requestIdHeader());
+            String id = RequestIds.isValid(incoming) ? incoming : RequestIds.generate();
+            req.setAttribute(REQUEST_ID_ATTRIBUTE, id);
+            res.setHeader(config.requestIdHeader(), id);
+            previousMdc = MDC.get(key);
+            MDC.put(key, id);
+            mdcSet = true;
+            String method = method(req.getMethod());
+            Exchange ex = new Exchange(id, method, path, previousMdc, new CountingResponse(res));
+            ex.startNanos = System.nanoTime();
+            entry = inFlight.start(id, method, path, System.currentTimeMillis(), ex.startNanos);
+            ex.inFlight = entry;
+            req.setAttribute(STATE_ATTRIBUTE, ex);
+            if (config.threadUsage()) {
+                ex.cpuStart = threadUsage.cpuNanos();
+                ex.allocStart = threadUsage.allocatedBytes();
+            }
+            openProfileScope(ex, method, path, id);
+            return ex;
+        } catch (RuntimeException | LinkageError e) {
+            failed("starting the request's measurement", e);
+            // Undo what was set so a half-started measurement leaks nothing into later requests.
+            try {
+                req.removeAttribute(STATE_ATTRIBUTE);
+                if (entry != null) {
+                    inFlight.end(entry);
+                }
+            } catch (RuntimeException | LinkageError again) {
+                failed("undoing a failed start", again);
+            }
+            if (mdcSet) {
+                restoreMdc(key, previousMdc);
+            }
+            return null;
+        }
+    }
+
+    private void openProfileScope(Exchange ex, String method, String path, String id) {
+        double rate = config.profileSamplingRate();
+        if (!(rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate))) {
+            return;
+        }
+        try {
+            // Only known templates name profile trees, so a URL scan cannot flood the tracker with
+            // operations; a first-seen path is named "<method> OTHER" and tagged with its template.
+            String normalised = UriTemplates.normalise(path);
+            Scope scope = perf.profiler().request(method + " "
+                    + (templates.isKnown(normalised) ? normalised : UriTemplates.OTHER));
+            ex.scope = scope;
+            scope.tag("requestId", id);
+        } catch (RuntimeException | LinkageError e) {
+            failed("opening the request's profile scope", e);
+        }
+    }
+
+    private void end(Exchange ex, HttpServletRequest req, @Nullable Throwable error) {
+        boolean async = false;
+        try {
+            async = req.isAsyncStarted();
+        } catch (RuntimeException e) {
+            failed("checking for async", e);
+        }
+        try {
+            if (config.threadUsage()) {
+                long cpu = threadUsage.cpuNanos();
+                long alloc = threadUsage.allocatedBytes();
+                ex.cpuNanos = cpu >= 0 && ex.cpuStart >= 0 ? cpu - ex.cpuStart : -1;
+                ex.allocBytes = alloc >= 0 && ex.allocStart >= 0 ? alloc - ex.allocStart : -1;
+            }
+            Scope scope = ex.scope;
+            if (scope != null) {
+                ex.scope = null;
+                String attr = config.uriTemplateAttribute();
+                Object pattern = attr == null ? null : req.getAttribute(attr);
+                scope.tag("uri", pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p)
+                        : UriTemplates.normalise(ex.path));
+                if (ex.cpuNanos >= 0) {
+                    scope.tag("cpuMicros", Long.toString(ex.cpuNanos / 1_000));
+                }
+                if (ex.allocBytes >= 0) {
+                    scope.tag("allocatedBytes", Long.toString(ex.allocBytes));
+                }
+                scope.close();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failed("closing the request's profile scope", e);
+        }
+        if (async) {
+            try {
+                req.getAsyncContext().addListener(new Completion(ex, req));
+            } catch (RuntimeException e) {
+                failed("listening for async completion", e);
+                record(ex, req, error);
+            }
+        } else {
+            record(ex, req, error);
+        }
+        restoreMdc(config.mdcKey(), ex.previousMdc);
+    }
+
+    private void record(Exchange ex, HttpServletRequest req, @Nullable Throwable error) {
+        if (!ex.recorded.compareAndSet(false, true)) {
+            return;
+        }
+        long nanos = System.nanoTime() - ex.startNanos;
+        InFlightTracker.Entry entry = ex.inFlight;
+        try {
+            if (entry != null) {
+                inFlight.end(entry);
+            }
+        } catch (RuntimeException e) {
+            failed("removing the request from the in-flight registry", e);
+        }
+        try {
+            int status = ex.response.getStatus();
+            Throwable t = error != null ? error : errorAttribute(req);
+            if (t != null && status < 400) {
+                // The container turns an escaping exception into a 500.
+                status = 500;
+            }
+            String template = template(req, ex.path, status);
+            if (entry != null) {
+                entry.template(template);
+            }
+            String exception = t == null ? NONE : t.getClass().getSimpleName();
+            if (exception.isEmpty()) {
+                exception = t.getClass().getName();
+            }
+            Tags base = Tags.of("method", ex.method, "uri", template);
+            Tags tags = base.and("status", Integer.toString(status), "status.class", statusClass(status),
+                    "exception", exception);
+            Timer.builder(MetricNames.HTTP_SERVER_REQUESTS).description("HTTP server requests")
+                    .tags(tags).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+            long requestSize = req.getContentLengthLong();
+            if (requestSize >= 0) {
+                DistributionSummary.builder(MetricNames.HTTP_SERVER_REQUEST_SIZE).baseUnit(BaseUnits.BYTES)
+                        .description("Request body sizes (Content-Length)").tags(base).register(registry)
+                        .record(requestSize);
+            }
+            DistributionSummary.builder(MetricNames.HTTP_SERVER_RESPONSE_SIZE).baseUnit(BaseUnits.BYTES)
+                    .description("Response body sizes").tags(base).register(registry)
+                    .record(responseSize(ex.response));
+            if (ex.cpuNanos >= 0) {
+                Timer.builder(MetricNames.HTTP_SERVER_REQUEST_CPU).description("Thread CPU time per request")
+                        .tags(base).register(registry).record(ex.cpuNanos, TimeUnit.NANOSECONDS);
+            }
+            if (ex.allocBytes >= 0) {
+                DistributionSummary.builder(MetricNames.HTTP_SERVER_REQUEST_ALLOCATED).baseUnit(BaseUnits.BYTES)
+                        .description("Bytes allocated per request on its dispatch thread").tags(base)
+                        .register(registry).record(ex.allocBytes);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failed("recording the request's metrics", e);
+        }
+    }
+
+    private String template(HttpServletRequest req, String path, int status) {
+        String attr = config.uriTemplateAttribute();
+        Object pattern = attr == null ? null : req.getAttribute(attr);
+        if (pattern instanceof String p && !p.isEmpty()) {
+            return admit(templates.template(p, path));
+        }
+        // Without a framework pattern, 404s and redirects are folded so scanners cannot fill the cap.
+        if (status == 404) {
+            return NOT_FOUND;
+        }
+        if (status >= 300 && status < 400) {
+            return REDIRECTION;
+        }
+        return admit(templates.template(null, path));
+    }
+
+    private String admit(String template) {
+        if (UriTemplates.OTHER.equals(template) && overflowCounter != null) {
+            overflowCounter.increment();
+        }
+        return template;
+    }
+
+    private static long responseSize(CountingResponse response) {
+        long counted = response.bytesWritten();
+        if (counted > 0) {
+            return counted;
+        }
+        String header = response.getHeader("Content-Length");
+        if (header != null) {
+            try {
+                return Math.max(0, Long.parseLong(header.trim()));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    private static @Nullable Throwable errorAttribute(HttpServletRequest req) {
+        Object o = req.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+        return o instanceof Throwable t ? t : null;
+    }
+
+    private static String statusClass(int status) {
+        if (status < 100 || status > 599) {
+            return "unknown";
+        }
+        return (status / 100) + "xx";
+    }
+
+    private static String method(@Nullable String m) {
+        if (m == null) {
+            return "UNKNOWN";
+        }
+        return switch (m) {
+            case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT" -> m;
+            default -> "OTHER";
+        };
+    }
+
+    private static String pathOf(HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        if (uri == null) {
+            return "/";
+        }
+        String ctx = req.getContextPath();
+        if (ctx != null && !ctx.isEmpty() && uri.startsWith(ctx)) {
+            uri = uri.substring(ctx.length());
+        }
+        return uri.isEmpty() ? "/" : uri;
+    }
+
+    private boolean excluded(String path) {
+        String canonical = Paths.canonical(path);
+        if (Paths.below(canonical, config.monitoringPath()) != null) {
+            return true;
+        }
+        for (String prefix : config.excludedPrefixes()) {
+            if (canonical.startsWith(prefix)) {
+                return true;
+            }
+        }
+        int slash = canonical.lastIndexOf('/');
+        int dot = canonical.lastIndexOf('.');
+        if (dot > slash) {
+            String ext = canonical.substring(dot).toLowerCase(Locale.ROOT);
+            return config.staticExtensions().contains(ext);
+        }
+        return false;
+    }
+
+    private void restoreMdc(String key, @Nullable String previous) {
+        try {
+            if (previous == null) {
+                MDC.remove(key);
+            } else {
+                MDC.put(key, previous);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            failed("restoring the MDC", e);
+        }
+    }
+
+    private void failed(String what, Throwable e) {
+        failures.incrementAndGet();
+        if (failureLogged.compareAndSet(false, true)) {
+            LOG.warn("Perfkit: request monitoring failed while {}; the request goes on unmeasured. "
+                    + "Further failures are counted in {} and logged at DEBUG.", what,
+                    MetricNames.HTTP_SERVER_MONITORING_FAILURES, e);
+        } else {
+            LOG.debug("Perfkit: request monitoring failed while {}", what, e);
+        }
+    }
+
+    /** Per-request state; fields written by the dispatch thread, read at completion (happens-before via the container). */
+    private static final class Exchange {
+        final String id;
+        final String method;
+        final String path;
+        final @Nullable String previousMdc;
+        final CountingResponse response;
+        final AtomicBoolean recorded = new AtomicBoolean();
+        volatile long startNanos;
+        volatile InFlightTracker.@Nullable Entry inFlight;
+        volatile @Nullable Scope scope;
+        volatile long cpuStart = -1;
+        volatile long allocStart = -1;
+        volatile long cpuNanos = -1;
+        volatile long allocBytes = -1;
+
+        Exchange(String id, String method, String path, @Nullable String previousMdc, CountingResponse response) {
+            this.id = id;
+            this.method = method;
+            this.path = path;
+            this.previousMdc = previousMdc;
+            this.response = response;
+        }
+    }
+
+    /** Ends an async request's measurement when its async context completes. */
+    private final class Completion implements AsyncListener {
+        private final Exchange ex;
+        private final HttpServletRequest req;
+        private volatile @Nullable Throwable error;
+
+        Completion(Exchange ex, HttpServletRequest req) {
+            this.ex = ex;
+            this.req = req;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            record(ex, req, error);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // The container completes the request after this; keep the timeout's outcome.
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            error = event.getThrowable();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}
