@@ -337,7 +337,9 @@ public final class Perf implements AutoCloseable {
         private boolean autoTick = true;
         private boolean systemMetrics = true;
         private boolean jvmMetrics = true;
-        private @Nullable CardinalityGuard guard = CardinalityGuard.ofDefaults();
+        // Perfkit's own meters are bounded by their own caps (operations, URI templates, fixed collectors);
+        // the default guard is for the host's meters.
+        private @Nullable CardinalityGuard guard = CardinalityGuard.builder().exempt("perfkit.").build();
         private boolean guardExpires;
 
         private Builder() {}
@@ -449,9 +451,10 @@ public final class Perf implements AutoCloseable {
 
         /**
          * Uses {@code guard} as the registry's cardinality guard and runs its idle expiry every tick.
-         * By default the hub installs {@link CardinalityGuard#ofDefaults()} as a cap only, without
-         * expiry: expiring a meter the host application holds a reference to would silently drop its
-         * later updates, so expiry is for registries whose meters are looked up per use.
+         * By default the hub installs a default guard with Perfkit's own meters ({@code perfkit.*},
+         * bounded by their own caps) exempt, as a cap only, without expiry: expiring a meter the host
+         * application holds a reference to would silently drop its later updates, so expiry is for
+         * registries whose meters are looked up per use.
          *
          * @param guard the guard, or {@code null} for no guard at all
          * @return this builder

@@ -6,8 +6,8 @@ package io.github.perfkit.core.metrics;
  */
 public final class MetricNames {
 
-    /** Logical CPUs. */
-    public static final String SYSTEM_CPU_COUNT = "perfkit.system.cpu.count";
+    /** Logical CPUs (not "count": Prometheus reserves the {@code _count} suffix). */
+    public static final String SYSTEM_CPU_LOGICAL = "perfkit.system.cpu.logical";
     /** Whole-machine CPU usage 0..1. */
     public static final String SYSTEM_CPU_USAGE = "perfkit.system.cpu.usage";
     /** Per logical CPU usage 0..1, tag {@code core}. */

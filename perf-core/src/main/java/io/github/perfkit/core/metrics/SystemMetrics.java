@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Meters (all gauges unless stated; sizes in bytes, rates in bytes per second, ratios 0..1):
  * <ul>
- *   <li>{@code perfkit.system.cpu.count} — logical CPUs;</li>
+ *   <li>{@code perfkit.system.cpu.logical} — logical CPUs;</li>
  *   <li>{@code perfkit.system.cpu.usage} — whole-machine CPU usage between the last two refreshes;</li>
  *   <li>{@code perfkit.system.cpu.core.usage} (tag {@code core} = 0..n-1) — per logical CPU usage. A
  *       separate name rather than {@code cpu.usage} with an optional tag, because Prometheus requires one
@@ -95,7 +95,7 @@ public final class SystemMetrics implements MeterBinder {
         if (!refreshed) {
             refresh();
         }
-        gauge(registry, MetricNames.SYSTEM_CPU_COUNT, null, m -> m.sampler.cpuCount(), "Logical CPUs");
+        gauge(registry, MetricNames.SYSTEM_CPU_LOGICAL, null, m -> m.sampler.cpuCount(), "Logical CPUs");
         gauge(registry, MetricNames.SYSTEM_CPU_USAGE, null, m -> m.snapshot.cpuUsage, "Whole-machine CPU usage 0..1");
         for (int c = 0; c < sampler.cpuCount(); c++) {
             final int core = c;

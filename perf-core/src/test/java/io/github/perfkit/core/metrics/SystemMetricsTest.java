@@ -74,7 +74,7 @@ class SystemMetricsTest {
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             procCpus = lines.filter(l -> l.startsWith("processor")).count();
         }
-        int cpus = (int) gauge(MetricNames.SYSTEM_CPU_COUNT);
+        int cpus = (int) gauge(MetricNames.SYSTEM_CPU_LOGICAL);
         assertThat(cpus).isIn((int) procCpus, Runtime.getRuntime().availableProcessors());
         Collection<Gauge> cores = registry.find(MetricNames.SYSTEM_CPU_CORE_USAGE).gauges();
         assertThat(cores).hasSize(cpus);
