@@ -37,6 +37,7 @@ public final class ThresholdRule extends AbstractRule {
     private final double resolveThreshold;
     private final Aggregation aggregation;
     private final Duration window;
+    private final @Nullable String ratioTo;
 
     private ThresholdRule(Builder b) {
         super(b);
@@ -47,6 +48,7 @@ public final class ThresholdRule extends AbstractRule {
         this.resolveThreshold = b.resolveThreshold == null ? b.threshold : b.resolveThreshold;
         this.aggregation = b.aggregation;
         this.window = b.window;
+        this.ratioTo = b.ratioTo;
     }
 
     /**
@@ -94,6 +96,11 @@ public final class ThresholdRule extends AbstractRule {
         return window;
     }
 
+    /** @return the denominator metric, or null when the metric is compared as is */
+    public @Nullable String ratioTo() {
+        return ratioTo;
+    }
+
     @Override
     public List<Finding> evaluate(RuleContext context) {
         List<TimeSeries> all = context.window(metric, tags, window);
@@ -105,6 +112,18 @@ public final class ThresholdRule extends AbstractRule {
         };
         for (TimeSeries s : all) {
             List<DataPoint> points = Series.points(s, pick);
+            if (ratioTo != null) {
+                double denominator = context.history().latest(ratioTo, s.tags()).map(TimeSeries.Point::avg)
+                        .orElse(Double.NaN);
+                if (!(denominator > 0)) {
+                    continue;
+                }
+                List<DataPoint> ratios = new ArrayList<>(points.size());
+                for (DataPoint p : points) {
+                    ratios.add(new DataPoint(p.epochMillis(), p.value() / denominator));
+                }
+                points = ratios;
+            }
             double value = aggregation.apply(points);
             if (Double.isNaN(value)) {
                 continue;
@@ -112,7 +131,7 @@ public final class ThresholdRule extends AbstractRule {
             String subject = Series.subject(metric, s.tags());
             boolean wasActive = context.isActive(name(), subject);
             boolean active = comparison.test(value, wasActive ? resolveThreshold : threshold);
-            String description = aggregation + " of " + subject + " over " + window.toSeconds() + "s is "
+            String description = aggregation + " of " + subject + (ratioTo == null ? "" : " / " + ratioTo) + " over " + window.toSeconds() + "s is "
                     + Series.fmt(value) + " (fires " + comparison.symbol() + " " + Series.fmt(threshold)
                     + (resolveThreshold != threshold ? ", resolves past " + Series.fmt(resolveThreshold) : "") + ")";
             out.add(new Finding(subject, Series.labels(s.tags()), active, value, description,
@@ -134,6 +153,7 @@ public final class ThresholdRule extends AbstractRule {
         private @Nullable Double resolveThreshold;
         private Aggregation aggregation = Aggregation.last();
         private Duration window = Duration.ofMinutes(1);
+        private @Nullable String ratioTo;
 
         private Builder(String name) {
             super(name);
@@ -224,6 +244,19 @@ public final class ThresholdRule extends AbstractRule {
          */
         public Builder window(Duration window) {
             this.window = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * Compares the metric divided by the latest value of another metric with the same tags (e.g.
+         * disk usable / disk total), so thresholds are fractions; series without a positive denominator
+         * are skipped.
+         *
+         * @param denominatorMetric the denominator metric, or null for none
+         * @return this builder
+         */
+        public Builder ratioTo(@Nullable String denominatorMetric) {
+            this.ratioTo = denominatorMetric;
             return this;
         }
 
