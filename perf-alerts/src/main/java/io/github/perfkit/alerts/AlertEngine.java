@@ -142,7 +142,8 @@ public interface AlertEngine extends AutoCloseable {
         }
 
         /**
-         * Takes history, clock and registry from a hub and registers the engine's status contributor on it.
+         * Takes history, clock and registry from a hub and registers the engine's status contributor
+         * (section {@code alerts}) on it; closing the engine unregisters it. One engine per hub.
          *
          * @param perf the hub
          * @return this builder
@@ -340,11 +341,21 @@ public interface AlertEngine extends AutoCloseable {
             }
             DefaultAlertEngine engine = new DefaultAlertEngine(new DefaultAlertEngine.Settings(history, clock,
                     registry, rules, notifiers, repeatInterval, flapWindow, flapThreshold, historySize,
-                    maxActiveAlerts, maxSilences, queueCapacity, maxAttempts, initialBackoff, maxBackoff));
+                    maxActiveAlerts, maxSilences, queueCapacity, maxAttempts, initialBackoff, maxBackoff,
+                    perf == null ? null : unregister(perf)));
             if (perf != null) {
-                perf.register(engine.statusContributor());
+                try {
+                    perf.register(engine.statusContributor());
+                } catch (IllegalArgumentException e) {
+                    engine.close();
+                    throw e;
+                }
             }
             return engine;
+        }
+
+        private static Runnable unregister(Perf hub) {
+            return () -> hub.unregister("alerts");
         }
 
         private static void positive(String field, Duration d) {

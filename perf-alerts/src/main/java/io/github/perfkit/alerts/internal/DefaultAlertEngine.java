@@ -70,12 +70,13 @@ public final class DefaultAlertEngine implements AlertEngine {
      * @param maxAttempts attempts
      * @param initialBackoff first backoff
      * @param maxBackoff backoff cap
+     * @param onClose run once on close (e.g. unregister the status contributor), or null
      */
     public record Settings(MetricsHistory history, Clock clock, @Nullable MeterRegistry registry,
                            List<AlertRule> rules, List<Notifier> notifiers, Duration repeatInterval,
                            Duration flapWindow, int flapThreshold, int historySize, int maxActiveAlerts,
                            int maxSilences, int queueCapacity, int maxAttempts, Duration initialBackoff,
-                           Duration maxBackoff) {
+                           Duration maxBackoff, @Nullable Runnable onClose) {
         /** Copies the lists. */
         public Settings {
             rules = List.copyOf(rules);
@@ -534,13 +535,23 @@ public final class DefaultAlertEngine implements AlertEngine {
     @Override
     public void close() {
         ScheduledExecutorService ex;
+        boolean alreadyClosed;
         synchronized (this) {
+            alreadyClosed = closed;
             closed = true;
             ex = scheduler;
             scheduler = null;
         }
         if (ex != null) {
             ex.shutdownNow();
+        }
+        Runnable onClose = s.onClose();
+        if (onClose != null && !alreadyClosed) {
+            try {
+                onClose.run();
+            } catch (RuntimeException e) {
+                LOG.debug("close hook failed", e);
+            }
         }
         for (Dispatcher d : dispatchers) {
             d.close();
