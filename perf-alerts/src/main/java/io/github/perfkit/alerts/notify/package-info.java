@@ -1,4 +1,4 @@
-/** Built-in {@link io.github.perfkit.alerts.Notifier}s: SLF4J log and HTTP webhook (JSON or Slack format). */
+/** Built-in {@link io.github.perfkit.alerts.Notifier}s: SLF4J log, HTTP webhook (JSON or Slack format) and SMTP email with STARTTLS. */
 @NullMarked
 package io.github.perfkit.alerts.notify;
 
