@@ -560,6 +560,8 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     private final class Context implements RuleContext {
         private final long now;
+        /** Rules sharing a metric, tags and window share one history query per evaluation. */
+        private final Map<QueryKey, List<TimeSeries>> queries = new java.util.HashMap<>();
 
         Context(long now) {
             this.now = now;
@@ -577,9 +579,12 @@ public final class DefaultAlertEngine implements AlertEngine {
 
         @Override
         public List<TimeSeries> window(String metric, Iterable<Tag> tags, Duration window) {
-            Instant to = Instant.ofEpochMilli(now);
-            Duration step = s.history().config().sampleInterval();
-            return s.history().query(new HistoryQuery(metric, Tags.of(tags), to.minus(window).plusMillis(1), to, step));
+            Tags t = Tags.of(tags);
+            return queries.computeIfAbsent(new QueryKey(metric, t, window), k -> {
+                Instant to = Instant.ofEpochMilli(now);
+                Duration step = s.history().config().sampleInterval();
+                return s.history().query(new HistoryQuery(metric, t, to.minus(window).plusMillis(1), to, step));
+            });
         }
 
         @Override
@@ -587,4 +592,6 @@ public final class DefaultAlertEngine implements AlertEngine {
             return active.containsKey(key(ruleName, subject));
         }
     }
+
+    private record QueryKey(String metric, Tags tags, Duration window) {}
 }
