@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param rule the rule name
  * @param subject the subject (dedup key together with the rule)
  * @param labels labels of the alert: the subject's tags plus {@code alertname}, {@code subject}, {@code level}
+ *     (this event's level) and {@code baseLevel} (the rule's level before escalation)
  * @param level the level (INFO for a recovery notice)
  * @param state the alert state after this event
  * @param kind what happened

@@ -367,6 +367,7 @@ public final class DefaultAlertEngine implements AlertEngine {
         labels.put("alertname", a.rule.name());
         labels.put("subject", a.subject);
         labels.put("level", level.name().toLowerCase(Locale.ROOT));
+        labels.put("baseLevel", a.rule.level().name().toLowerCase(Locale.ROOT));
         String title = switch (kind) {
             case RESOLVED -> "[RESOLVED] " + a.rule.name() + " on " + a.subject;
             case FLAPPING -> "[FLAPPING] " + a.rule.name() + " on " + a.subject;
