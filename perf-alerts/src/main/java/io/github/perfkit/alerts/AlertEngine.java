@@ -57,8 +57,16 @@ public interface AlertEngine extends AutoCloseable {
     /** @return the pending and firing alerts, as {@link AlertEvent.Kind#ACTIVE} events, highest level first */
     List<AlertEvent> activeAlerts();
 
-    /** @return the recent events (bounded), oldest first */
+    /** @return the recent events of this node (bounded), oldest first */
     List<AlertEvent> history();
+
+    /**
+     * The shared history of the cluster when a store is configured, else this node's history.
+     *
+     * @param max at most this many events
+     * @return the events, newest first
+     */
+    List<AlertEvent> sharedHistory(int max);
 
     /**
      * Adds a silence.
@@ -137,6 +145,7 @@ public interface AlertEngine extends AutoCloseable {
         private Duration initialBackoff = Duration.ofSeconds(1);
         private Duration maxBackoff = Duration.ofMinutes(1);
         private @Nullable Perf perf;
+        private @Nullable AlertStore store;
 
         private Builder() {
         }
@@ -218,6 +227,19 @@ public interface AlertEngine extends AutoCloseable {
          */
         public Builder rule(AlertRule rule) {
             rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * Shares notification dedup and history with other nodes through a store (default none): an
+         * event is notified only by the node that claims its key (rule, subject, kind, level) first
+         * within the repeat interval.
+         *
+         * @param store the store, or null for none
+         * @return this builder
+         */
+        public Builder store(@Nullable AlertStore store) {
+            this.store = store;
             return this;
         }
 
@@ -342,7 +364,7 @@ public interface AlertEngine extends AutoCloseable {
             DefaultAlertEngine engine = new DefaultAlertEngine(new DefaultAlertEngine.Settings(history, clock,
                     registry, rules, notifiers, repeatInterval, flapWindow, flapThreshold, historySize,
                     maxActiveAlerts, maxSilences, queueCapacity, maxAttempts, initialBackoff, maxBackoff,
-                    perf == null ? null : unregister(perf)));
+                    perf == null ? null : unregister(perf), store));
             if (perf != null) {
                 try {
                     perf.register(engine.statusContributor());

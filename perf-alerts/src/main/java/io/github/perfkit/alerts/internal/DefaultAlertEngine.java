@@ -6,6 +6,7 @@ import io.github.perfkit.alerts.AlertLevel;
 import io.github.perfkit.alerts.AlertNotification;
 import io.github.perfkit.alerts.AlertRule;
 import io.github.perfkit.alerts.AlertState;
+import io.github.perfkit.alerts.AlertStore;
 import io.github.perfkit.alerts.Escalation;
 import io.github.perfkit.alerts.Finding;
 import io.github.perfkit.alerts.MetricNames;
@@ -71,12 +72,14 @@ public final class DefaultAlertEngine implements AlertEngine {
      * @param initialBackoff first backoff
      * @param maxBackoff backoff cap
      * @param onClose run once on close (e.g. unregister the status contributor), or null
+     * @param store shared store, or null
      */
     public record Settings(MetricsHistory history, Clock clock, @Nullable MeterRegistry registry,
                            List<AlertRule> rules, List<Notifier> notifiers, Duration repeatInterval,
                            Duration flapWindow, int flapThreshold, int historySize, int maxActiveAlerts,
                            int maxSilences, int queueCapacity, int maxAttempts, Duration initialBackoff,
-                           Duration maxBackoff, @Nullable Runnable onClose) {
+                           Duration maxBackoff, @Nullable Runnable onClose,
+                           @Nullable AlertStore store) {
         /** Copies the lists. */
         public Settings {
             rules = List.copyOf(rules);
@@ -345,7 +348,28 @@ public final class DefaultAlertEngine implements AlertEngine {
         return out;
     }
 
-    private void dispatch(List<AlertEvent> events, long now) {
+    private void dispatch(List<AlertEvent> candidates, long now) {
+        List<AlertEvent> events = candidates;
+        AlertStore store = s.store();
+        if (store != null && !candidates.isEmpty()) {
+            events = new ArrayList<>(candidates.size());
+            for (AlertEvent ev : candidates) {
+                boolean mine;
+                try {
+                    mine = store.claim(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
+                            s.repeatInterval());
+                } catch (RuntimeException e) {
+                    // fail open: a duplicate notification is better than none
+                    mine = true;
+                    LOG.debug("alert store claim failed", e);
+                }
+                if (mine) {
+                    events.add(ev);
+                } else {
+                    suppressed.incrementAndGet();
+                }
+            }
+        }
         if (events.isEmpty()) {
             return;
         }
@@ -356,6 +380,14 @@ public final class DefaultAlertEngine implements AlertEngine {
     }
 
     private void record(AlertEvent ev) {
+        AlertStore store = s.store();
+        if (store != null) {
+            try {
+                store.append(ev);
+            } catch (RuntimeException e) {
+                LOG.debug("alert store append failed", e);
+            }
+        }
         history.addLast(ev);
         while (history.size() > s.historySize()) {
             history.pollFirst();
@@ -429,6 +461,21 @@ public final class DefaultAlertEngine implements AlertEngine {
     @Override
     public synchronized List<AlertEvent> history() {
         return List.copyOf(history);
+    }
+
+    @Override
+    public List<AlertEvent> sharedHistory(int max) {
+        AlertStore store = s.store();
+        if (store != null) {
+            try {
+                return store.recent(max);
+            } catch (RuntimeException e) {
+                LOG.debug("alert store read failed; answering local history", e);
+            }
+        }
+        List<AlertEvent> local = new ArrayList<>(history());
+        java.util.Collections.reverse(local);
+        return local.subList(0, Math.min(max, local.size()));
     }
 
     @Override

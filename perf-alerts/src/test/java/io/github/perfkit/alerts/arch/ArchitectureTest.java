@@ -32,14 +32,22 @@ class ArchitectureTest {
     void neverDependsOnSiblingModulesNorOnCoreInternals() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.cache..",
                         "io.github.perfkit.servlet..", "io.github.perfkit.spring..", "io.github.perfkit.core.internal..",
-                        "org.springframework..", "jakarta.servlet..", "io.lettuce..")
+                        "org.springframework..", "jakarta.servlet..")
                 .check(alerts);
+    }
+
+    @Test
+    void lettuceStaysInTheRedisPackage() {
+        noClasses().that().resideOutsideOfPackage("io.github.perfkit.alerts.redis..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..")
+                .because("Lettuce is optional: only RedisAlertStore may use it").check(alerts);
     }
 
     @Test
     void jacksonStaysInTheConfigPackage() {
         noClasses().that().resideOutsideOfPackage("io.github.perfkit.alerts.config..")
                 .and().resideOutsideOfPackage("io.github.perfkit.alerts.notify..")
+                .and().resideOutsideOfPackage("io.github.perfkit.alerts.redis..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
                 .check(alerts);
     }
