@@ -39,7 +39,8 @@ public interface AlertRule {
      * Evaluates the rule. Must not block; the engine catches and counts exceptions.
      *
      * @param context the evaluation context
-     * @return one finding per subject the rule looked at (active or not)
+     * @return one finding per subject the rule looked at (active or not; the engine reads only the
+     *     active ones, so inactive findings may leave description and points empty)
      */
     List<Finding> evaluate(RuleContext context);
 }

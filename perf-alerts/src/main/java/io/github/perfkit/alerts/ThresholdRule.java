@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -131,10 +132,16 @@ public final class ThresholdRule extends AbstractRule {
             String subject = Series.subject(metric, s.tags());
             boolean wasActive = context.isActive(name(), subject);
             boolean active = comparison.test(value, wasActive ? resolveThreshold : threshold);
-            String description = aggregation + " of " + subject + (ratioTo == null ? "" : " / " + ratioTo) + " over " + window.toSeconds() + "s is "
-                    + Series.fmt(value) + " (fires " + comparison.symbol() + " " + Series.fmt(threshold)
+            if (!active) {
+                // the engine only reads active findings: skip the text and evidence for the others
+                out.add(new Finding(subject, Map.of(), false, value, "", List.of()));
+                continue;
+            }
+            String description = aggregation + " of " + subject + (ratioTo == null ? "" : " / " + ratioTo)
+                    + " over " + window.toSeconds() + "s is " + Series.fmt(value) + " (fires " + comparison.symbol()
+                    + " " + Series.fmt(threshold)
                     + (resolveThreshold != threshold ? ", resolves past " + Series.fmt(resolveThreshold) : "") + ")";
-            out.add(new Finding(subject, Series.labels(s.tags()), active, value, description,
+            out.add(new Finding(subject, Series.labels(s.tags()), true, value, description,
                     Series.tail(points, MAX_POINTS)));
         }
         return out;
