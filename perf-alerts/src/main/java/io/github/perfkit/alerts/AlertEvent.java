@@ -56,7 +56,29 @@ public record AlertEvent(String id, String rule, String subject, Map<String, Str
         ACTIVE
     }
 
-    /** Validates and copies the fields. */
+    /**
+     * Validates and copies the fields.
+     *
+     * @param id the incident id, stable across the incident's events
+     * @param rule the rule name
+     * @param subject the subject (dedup key together with the rule)
+     * @param labels labels of the alert: the subject's tags plus {@code alertname}, {@code subject}, {@code level} (this event's level) and {@code baseLevel} (the rule's level before escalation)
+     * @param level the level (INFO for a recovery notice)
+     * @param state the alert state after this event
+     * @param kind what happened
+     * @param title a one-line title
+     * @param description what was measured
+     * @param value the measured value
+     * @param firedBy the samples that led to it
+     * @param suggestedActions suggested actions
+     * @param startedAt when the condition was first seen
+     * @param firingAt when it started firing, null if it never did
+     * @param resolvedAt when it resolved, null if not resolved
+     * @param at when this event happened
+     * @param consecutiveFailures how many consecutive evaluations found the condition
+     * @param acknowledgedBy who acknowledged the alert, null if nobody
+     * @throws IllegalArgumentException if a field is invalid
+     */
     public AlertEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(rule, "rule");

@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record AlertNotification(List<AlertEvent> events, Instant at) {
 
-    /** Validates and copies the fields. */
+    /**
+     * Validates and copies the fields.
+     *
+     * @param events the events, never empty
+     * @param at the evaluation time
+     * @throws IllegalArgumentException if a field is invalid
+     */
     public AlertNotification {
         events = List.copyOf(events);
         Objects.requireNonNull(at, "at");

@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record Escalation(int consecutiveFailures, AlertLevel level) {
 
-    /** Validates the fields. */
+    /**
+     * Validates and copies the fields.
+     *
+     * @param consecutiveFailures the number of consecutive failing evaluations (at least 2)
+     * @param level the level to escalate to
+     * @throws IllegalArgumentException if a field is invalid
+     */
     public Escalation {
         Objects.requireNonNull(level, "level");
         if (consecutiveFailures < 2) {

@@ -19,7 +19,16 @@ import java.util.Objects;
  */
 public record Silence(String id, Map<String, String> matchers, Instant endsAt, String createdBy, String comment) {
 
-    /** Validates and copies the fields. */
+    /**
+     * Validates and copies the fields.
+     *
+     * @param id the silence id (assigned by the engine when blank)
+     * @param matchers label matchers, at least one
+     * @param endsAt when the silence expires
+     * @param createdBy who created it
+     * @param comment why
+     * @throws IllegalArgumentException if a field is invalid
+     */
     public Silence {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(endsAt, "endsAt");
