@@ -1,0 +1,42 @@
+package io.github.perfkit.alerts;
+
+import io.github.perfkit.core.history.MetricsHistory;
+import io.github.perfkit.core.history.TimeSeries;
+import io.micrometer.core.instrument.Tag;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a rule sees during one evaluation: the time, the history and the engine's view of its alerts.
+ *
+ * <p>Thread-safety: valid only during the {@link AlertRule#evaluate(RuleContext)} call it is passed to.
+ */
+public interface RuleContext {
+
+    /** @return the evaluation time, epoch milliseconds */
+    long nowMillis();
+
+    /** @return the metrics history */
+    MetricsHistory history();
+
+    /**
+     * The series of a metric whose tags include {@code tags}, over the last {@code window}, at the
+     * history's sample interval.
+     *
+     * @param metric the metric name
+     * @param tags the tags the series must have
+     * @param window how far back to look
+     * @return the matching series (possibly with no points)
+     */
+    List<TimeSeries> window(String metric, Iterable<Tag> tags, Duration window);
+
+    /**
+     * Whether the engine holds a pending or firing alert for a rule and subject; rules use it for
+     * hysteresis.
+     *
+     * @param ruleName the rule name
+     * @param subject the subject
+     * @return whether an alert is active
+     */
+    boolean isActive(String ruleName, String subject);
+}

@@ -1,0 +1,645 @@
+package io.github.perfkit.alerts.internal;
+
+import io.github.perfkit.alerts.AlertEngine;
+import io.github.perfkit.alerts.AlertEvent;
+import io.github.perfkit.alerts.AlertLevel;
+import io.github.perfkit.alerts.AlertNotification;
+import io.github.perfkit.alerts.AlertRule;
+import io.github.perfkit.alerts.AlertState;
+import io.github.perfkit.alerts.AlertStore;
+import io.github.perfkit.alerts.Escalation;
+import io.github.perfkit.alerts.Finding;
+import io.github.perfkit.alerts.MetricNames;
+import io.github.perfkit.alerts.Notifier;
+import io.github.perfkit.alerts.RuleContext;
+import io.github.perfkit.alerts.Silence;
+import io.github.perfkit.core.history.HistoryQuery;
+import io.github.perfkit.core.history.MetricsHistory;
+import io.github.perfkit.core.history.TimeSeries;
+import io.github.perfkit.core.spi.StatusContributor;
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine. Thread-safe: evaluation and all state changes are guarded by {@code this}.
+ */
+public final class DefaultAlertEngine implements AlertEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultAlertEngine.class);
+    private static final int MAX_STATUS_ALERTS = 50;
+
+    /**
+     * Settings from the builder.
+     *
+     * @param history history
+     * @param clock clock
+     * @param registry registry or null
+     * @param rules rules
+     * @param notifiers notifiers
+     * @param repeatInterval repeat interval
+     * @param flapWindow flap window
+     * @param flapThreshold flap threshold
+     * @param historySize history size
+     * @param maxActiveAlerts active cap
+     * @param maxSilences silence cap
+     * @param queueCapacity queue capacity
+     * @param maxAttempts attempts
+     * @param initialBackoff first backoff
+     * @param maxBackoff backoff cap
+     * @param onClose run once on close (e.g. unregister the status contributor), or null
+     * @param store shared store, or null
+     */
+    public record Settings(MetricsHistory history, Clock clock, @Nullable MeterRegistry registry,
+                           List<AlertRule> rules, List<Notifier> notifiers, Duration repeatInterval,
+                           Duration flapWindow, int flapThreshold, int historySize, int maxActiveAlerts,
+                           int maxSilences, int queueCapacity, int maxAttempts, Duration initialBackoff,
+                           Duration maxBackoff, @Nullable Runnable onClose,
+                           @Nullable AlertStore store) {
+        /** Copies the lists. */
+        public Settings {
+            rules = List.copyOf(rules);
+            notifiers = List.copyOf(notifiers);
+        }
+    }
+
+    /** Mutable state of one active alert (guarded by the engine). */
+    private static final class Active {
+        final String id;
+        final AlertRule rule;
+        final String subject;
+        final long startedAt;
+        AlertState state = AlertState.PENDING;
+        AlertLevel level;
+        long firingAt = -1;
+        long lastNotifiedAt = Long.MIN_VALUE;
+        boolean notified;
+        int consecutive;
+        @Nullable String acknowledgedBy;
+        Finding finding;
+
+        Active(String id, AlertRule rule, Finding finding, long now) {
+            this.id = id;
+            this.rule = rule;
+            this.subject = finding.subject();
+            this.finding = finding;
+            this.startedAt = now;
+            this.level = rule.level();
+        }
+    }
+
+    /** Firing starts of one rule + subject within the flap window. */
+    private static final class Flap {
+        final ArrayDeque<Long> starts = new ArrayDeque<>();
+        boolean flapping;
+    }
+
+    private final Settings s;
+    private final List<Dispatcher> dispatchers;
+    private final Map<String, Active> active = new LinkedHashMap<>();
+    private final Map<String, Flap> flaps;
+    private final ArrayDeque<AlertEvent> history = new ArrayDeque<>();
+    private final Map<String, Silence> silences = new ConcurrentHashMap<>();
+    private final AtomicLong evaluations = new AtomicLong();
+    private final AtomicLong ruleErrors = new AtomicLong();
+    private final AtomicLong alertsDropped = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
+    private final Set<String> ruleErrorLogged = ConcurrentHashMap.newKeySet();
+    private final StatusContributor status;
+    private long nextId;
+    private @Nullable ScheduledExecutorService scheduler;
+    private boolean closed;
+
+    /**
+     * @param settings the settings
+     */
+    public DefaultAlertEngine(Settings settings) {
+        this.s = settings;
+        List<Dispatcher> d = new ArrayList<>();
+        for (Notifier n : settings.notifiers()) {
+            d.add(new Dispatcher(n, settings.queueCapacity(), settings.maxAttempts(), settings.initialBackoff(),
+                    settings.maxBackoff()));
+        }
+        this.dispatchers = List.copyOf(d);
+        int cap = settings.maxActiveAlerts();
+        this.flaps = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Flap> eldest) {
+                return size() > cap;
+            }
+        };
+        this.status = new StatusContributor() {
+            @Override
+            public String name() {
+                return "alerts";
+            }
+
+            @Override
+            public Map<String, Object> status() {
+                return statusMap();
+            }
+        };
+        if (settings.registry() != null) {
+            bindMeters(settings.registry());
+        }
+    }
+
+    private void bindMeters(MeterRegistry r) {
+        FunctionCounter.builder(MetricNames.EVALUATIONS, evaluations, AtomicLong::get).register(r);
+        FunctionCounter.builder(MetricNames.RULE_ERRORS, ruleErrors, AtomicLong::get).register(r);
+        for (AlertLevel level : AlertLevel.values()) {
+            Gauge.builder(MetricNames.ACTIVE, this, e -> e.countActive(level))
+                    .tag("level", level.name().toLowerCase(Locale.ROOT)).register(r);
+        }
+        for (Dispatcher d : dispatchers) {
+            Tags t = Tags.of("notifier", d.notifier().name());
+            FunctionCounter.builder(MetricNames.NOTIFICATIONS_SENT, d, Dispatcher::sent).tags(t).register(r);
+            FunctionCounter.builder(MetricNames.NOTIFICATIONS_FAILED, d, Dispatcher::failed).tags(t).register(r);
+            FunctionCounter.builder(MetricNames.NOTIFICATIONS_DROPPED, d, Dispatcher::dropped).tags(t).register(r);
+        }
+    }
+
+    private synchronized double countActive(AlertLevel level) {
+        int n = 0;
+        for (Active a : active.values()) {
+            if (a.level == level) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<AlertRule> rules() {
+        return s.rules();
+    }
+
+    @Override
+    public synchronized void evaluate() {
+        if (closed) {
+            return;
+        }
+        long now = s.clock().wallTime();
+        evaluations.incrementAndGet();
+        silences.values().removeIf(x -> !x.endsAt().isAfter(Instant.ofEpochMilli(now)));
+        Context ctx = new Context(now);
+        List<AlertEvent> candidates = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Set<String> failedRules = new HashSet<>();
+        for (AlertRule rule : s.rules()) {
+            List<Finding> findings;
+            try {
+                findings = rule.evaluate(ctx);
+            } catch (RuntimeException | LinkageError e) {
+                // a broken rule must not stop the others nor reach the host
+                ruleErrors.incrementAndGet();
+                failedRules.add(rule.name());
+                if (ruleErrorLogged.add(rule.name())) {
+                    LOG.warn("alert rule '{}' failed; its alerts keep their state (logged once per rule)",
+                            rule.name(), e);
+                }
+                continue;
+            }
+            for (Finding f : findings) {
+                if (f.active()) {
+                    String key = key(rule.name(), f.subject());
+                    if (seen.add(key)) {
+                        onActive(rule, key, f, now, candidates);
+                    }
+                }
+            }
+        }
+        for (Iterator<Map.Entry<String, Active>> it = active.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Active> e = it.next();
+            Active a = e.getValue();
+            if (seen.contains(e.getKey()) || failedRules.contains(a.rule.name())) {
+                continue;
+            }
+            it.remove();
+            if (a.state == AlertState.FIRING) {
+                AlertEvent ev = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
+                record(ev);
+                Flap flap = flaps.get(e.getKey());
+                if (!a.notified || (flap != null && flap.flapping)) {
+                    if (a.notified) {
+                        suppressed.incrementAndGet();
+                    }
+                } else {
+                    candidates.add(ev);
+                }
+            }
+        }
+        dispatch(filter(candidates), now);
+    }
+
+    private void onActive(AlertRule rule, String key, Finding f, long now, List<AlertEvent> out) {
+        Active a = active.get(key);
+        if (a == null) {
+            if (active.size() >= s.maxActiveAlerts()) {
+                alertsDropped.incrementAndGet();
+                return;
+            }
+            a = new Active("a" + Long.toString(++nextId, 36) + "-" + Long.toString(now, 36), rule, f, now);
+            active.put(key, a);
+        }
+        a.finding = f;
+        a.consecutive++;
+        if (a.state == AlertState.PENDING) {
+            if (now - a.startedAt >= rule.forDuration().toMillis()) {
+                a.state = AlertState.FIRING;
+                a.firingAt = now;
+                AlertEvent ev = event(a, AlertEvent.Kind.FIRING, AlertState.FIRING, a.level, now);
+                record(ev);
+                Flap flap = flaps.computeIfAbsent(key, k -> new Flap());
+                flap.starts.addLast(now);
+                long horizon = now - s.flapWindow().toMillis();
+                while (!flap.starts.isEmpty() && flap.starts.peekFirst() <= horizon) {
+                    flap.starts.pollFirst();
+                }
+                boolean wasFlapping = flap.flapping;
+                flap.flapping = flap.starts.size() > s.flapThreshold();
+                if (flap.flapping && !wasFlapping) {
+                    AlertEvent fl = event(a, AlertEvent.Kind.FLAPPING, AlertState.FIRING, a.level, now);
+                    record(fl);
+                    out.add(fl);
+                } else if (flap.flapping) {
+                    suppressed.incrementAndGet();
+                } else {
+                    out.add(ev);
+                }
+            } else if (a.consecutive == 1) {
+                record(event(a, AlertEvent.Kind.PENDING, AlertState.PENDING, a.level, now));
+            }
+            return;
+        }
+        Escalation esc = rule.escalation();
+        if (esc != null && a.consecutive >= esc.consecutiveFailures() && a.level.compareTo(esc.level()) < 0) {
+            a.level = esc.level();
+            AlertEvent ev = event(a, AlertEvent.Kind.ESCALATED, AlertState.FIRING, a.level, now);
+            record(ev);
+            if (a.acknowledgedBy == null) {
+                out.add(ev);
+            } else {
+                suppressed.incrementAndGet();
+            }
+        } else if (a.notified && a.acknowledgedBy == null
+                && now - a.lastNotifiedAt >= s.repeatInterval().toMillis()) {
+            out.add(event(a, AlertEvent.Kind.REPEAT, AlertState.FIRING, a.level, now));
+        }
+    }
+
+    /** Applies silences and inhibition; marks what is sent as notified. */
+    private List<AlertEvent> filter(List<AlertEvent> candidates) {
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        Set<String> criticalSubjects = new HashSet<>();
+        for (Active a : active.values()) {
+            if (a.state == AlertState.FIRING && a.level == AlertLevel.CRITICAL) {
+                criticalSubjects.add(a.subject);
+            }
+        }
+        List<AlertEvent> out = new ArrayList<>(candidates.size());
+        for (AlertEvent ev : candidates) {
+            boolean inhibited = ev.kind() != AlertEvent.Kind.RESOLVED && ev.level().compareTo(AlertLevel.WARNING) <= 0
+                    && criticalSubjects.contains(ev.subject());
+            boolean silenced = false;
+            for (Silence si : silences.values()) {
+                if (si.matches(ev.labels())) {
+                    silenced = true;
+                    break;
+                }
+            }
+            if (inhibited || silenced) {
+                suppressed.incrementAndGet();
+                continue;
+            }
+            out.add(ev);
+            Active a = active.get(key(ev.rule(), ev.subject()));
+            if (a != null && a.id.equals(ev.id())) {
+                a.notified = true;
+                a.lastNotifiedAt = ev.at().toEpochMilli();
+            }
+        }
+        return out;
+    }
+
+    private void dispatch(List<AlertEvent> candidates, long now) {
+        List<AlertEvent> events = candidates;
+        AlertStore store = s.store();
+        if (store != null && !candidates.isEmpty()) {
+            events = new ArrayList<>(candidates.size());
+            for (AlertEvent ev : candidates) {
+                boolean mine;
+                try {
+                    mine = store.claim(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
+                            s.repeatInterval());
+                } catch (RuntimeException e) {
+                    // fail open: a duplicate notification is better than none
+                    mine = true;
+                    LOG.debug("alert store claim failed", e);
+                }
+                if (mine) {
+                    events.add(ev);
+                } else {
+                    suppressed.incrementAndGet();
+                }
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        AlertNotification n = new AlertNotification(events, Instant.ofEpochMilli(now));
+        for (Dispatcher d : dispatchers) {
+            d.offer(n);
+        }
+    }
+
+    private void record(AlertEvent ev) {
+        AlertStore store = s.store();
+        if (store != null) {
+            try {
+                store.append(ev);
+            } catch (RuntimeException e) {
+                LOG.debug("alert store append failed", e);
+            }
+        }
+        history.addLast(ev);
+        while (history.size() > s.historySize()) {
+            history.pollFirst();
+        }
+    }
+
+    private AlertEvent event(Active a, AlertEvent.Kind kind, AlertState state, AlertLevel level, long now) {
+        Map<String, String> labels = new LinkedHashMap<>(a.finding.labels());
+        labels.put("alertname", a.rule.name());
+        labels.put("subject", a.subject);
+        labels.put("level", level.name().toLowerCase(Locale.ROOT));
+        labels.put("baseLevel", a.rule.level().name().toLowerCase(Locale.ROOT));
+        String title = switch (kind) {
+            case RESOLVED -> "[RESOLVED] " + a.rule.name() + " on " + a.subject;
+            case FLAPPING -> "[FLAPPING] " + a.rule.name() + " on " + a.subject;
+            default -> "[" + a.level + "] " + a.rule.name() + " on " + a.subject;
+        };
+        String description = kind == AlertEvent.Kind.FLAPPING
+                ? "started firing more than " + s.flapThreshold() + " times in " + s.flapWindow().toSeconds()
+                + "s; notifications are held back until it settles. " + a.finding.description()
+                : a.finding.description();
+        return new AlertEvent(a.id, a.rule.name(), a.subject, labels, level, state, kind, title, description,
+                a.finding.value(), a.finding.points(), a.rule.suggestedActions(), Instant.ofEpochMilli(a.startedAt),
+                a.firingAt < 0 ? null : Instant.ofEpochMilli(a.firingAt),
+                state == AlertState.RESOLVED ? Instant.ofEpochMilli(now) : null, Instant.ofEpochMilli(now),
+                a.consecutive, a.acknowledgedBy);
+    }
+
+    private static String key(String rule, String subject) {
+        return rule + '\u0000' + subject;
+    }
+
+    @Override
+    public synchronized void start(Duration interval) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive, was " + interval);
+        }
+        if (closed || scheduler != null) {
+            throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
+        }
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "perfkit-alerts-eval");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.scheduleWithFixedDelay(this::evaluateSafely, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        scheduler = ex;
+    }
+
+    private void evaluateSafely() {
+        try {
+            evaluate();
+        } catch (RuntimeException e) {
+            // keep the schedule alive whatever happens
+            LOG.warn("alert evaluation failed", e);
+        }
+    }
+
+    @Override
+    public synchronized List<AlertEvent> activeAlerts() {
+        long now = s.clock().wallTime();
+        List<AlertEvent> out = new ArrayList<>(active.size());
+        for (Active a : active.values()) {
+            out.add(event(a, AlertEvent.Kind.ACTIVE, a.state, a.level, now));
+        }
+        out.sort(Comparator.comparing(AlertEvent::level).reversed().thenComparing(AlertEvent::startedAt));
+        return out;
+    }
+
+    @Override
+    public synchronized List<AlertEvent> history() {
+        return List.copyOf(history);
+    }
+
+    @Override
+    public List<AlertEvent> sharedHistory(int max) {
+        AlertStore store = s.store();
+        if (store != null) {
+            try {
+                return store.recent(max);
+            } catch (RuntimeException e) {
+                LOG.debug("alert store read failed; answering local history", e);
+            }
+        }
+        List<AlertEvent> local = new ArrayList<>(history());
+        java.util.Collections.reverse(local);
+        return local.subList(0, Math.min(max, local.size()));
+    }
+
+    @Override
+    public String silence(Silence silence) {
+        String id = silence.id().isBlank() ? "s" + Long.toString(System.nanoTime(), 36) + silences.size() : silence.id();
+        synchronized (this) {
+            if (!silences.containsKey(id) && silences.size() >= s.maxSilences()) {
+                throw new IllegalStateException("at most " + s.maxSilences() + " silences; expire some first");
+            }
+            silences.put(id, new Silence(id, silence.matchers(), silence.endsAt(), silence.createdBy(),
+                    silence.comment()));
+        }
+        return id;
+    }
+
+    @Override
+    public boolean expireSilence(String id) {
+        return silences.remove(id) != null;
+    }
+
+    @Override
+    public List<Silence> silences() {
+        Instant now = Instant.ofEpochMilli(s.clock().wallTime());
+        List<Silence> out = new ArrayList<>();
+        for (Silence si : silences.values()) {
+            if (si.endsAt().isAfter(now)) {
+                out.add(si);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized boolean acknowledge(String alertId, String by) {
+        for (Active a : active.values()) {
+            if (a.id.equals(alertId)) {
+                a.acknowledgedBy = by;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Stats stats() {
+        long sent = 0;
+        long failed = 0;
+        long dropped = 0;
+        for (Dispatcher d : dispatchers) {
+            sent += d.sent();
+            failed += d.failed();
+            dropped += d.dropped();
+        }
+        return new Stats(evaluations.get(), ruleErrors.get(), alertsDropped.get(), sent, failed, dropped,
+                suppressed.get());
+    }
+
+    @Override
+    public StatusContributor statusContributor() {
+        return status;
+    }
+
+    private Map<String, Object> statusMap() {
+        List<AlertEvent> list = activeAlerts();
+        Map<String, Object> counts = new LinkedHashMap<>();
+        Map<AlertLevel, Integer> byLevel = new EnumMap<>(AlertLevel.class);
+        for (AlertEvent e : list) {
+            if (e.state() == AlertState.FIRING) {
+                byLevel.merge(e.level(), 1, Integer::sum);
+            }
+        }
+        for (AlertLevel l : AlertLevel.values()) {
+            counts.put(l.name().toLowerCase(Locale.ROOT), byLevel.getOrDefault(l, 0));
+        }
+        List<Map<String, Object>> alerts = new ArrayList<>();
+        for (AlertEvent e : list.subList(0, Math.min(MAX_STATUS_ALERTS, list.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("rule", e.rule());
+            m.put("subject", e.subject());
+            m.put("level", e.level().name());
+            m.put("state", e.state().name());
+            m.put("title", e.title());
+            m.put("description", e.description());
+            m.put("since", e.startedAt().toString());
+            m.put("acknowledgedBy", e.acknowledgedBy() == null ? "" : e.acknowledgedBy());
+            alerts.add(m);
+        }
+        Stats st = stats();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("active", alerts);
+        out.put("activeCount", list.size());
+        out.put("firingByLevel", counts);
+        out.put("silences", silences().size());
+        out.put("rules", s.rules().size());
+        out.put("evaluations", st.evaluations());
+        out.put("ruleErrors", st.ruleErrors());
+        out.put("notificationsSent", st.notificationsSent());
+        out.put("notificationsFailed", st.notificationsFailed());
+        out.put("notificationsDropped", st.notificationsDropped());
+        out.put("notificationsSuppressed", st.notificationsSuppressed());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        ScheduledExecutorService ex;
+        boolean alreadyClosed;
+        synchronized (this) {
+            alreadyClosed = closed;
+            closed = true;
+            ex = scheduler;
+            scheduler = null;
+        }
+        if (ex != null) {
+            ex.shutdownNow();
+        }
+        Runnable onClose = s.onClose();
+        if (onClose != null && !alreadyClosed) {
+            try {
+                onClose.run();
+            } catch (RuntimeException e) {
+                LOG.debug("close hook failed", e);
+            }
+        }
+        for (Dispatcher d : dispatchers) {
+            d.close();
+        }
+    }
+
+    private final class Context implements RuleContext {
+        private final long now;
+        /** Rules sharing a metric, tags and window share one history query per evaluation. */
+        private final Map<QueryKey, List<TimeSeries>> queries = new java.util.HashMap<>();
+
+        Context(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public long nowMillis() {
+            return now;
+        }
+
+        @Override
+        public MetricsHistory history() {
+            return s.history();
+        }
+
+        @Override
+        public List<TimeSeries> window(String metric, Iterable<Tag> tags, Duration window) {
+            Tags t = Tags.of(tags);
+            return queries.computeIfAbsent(new QueryKey(metric, t, window), k -> {
+                Instant to = Instant.ofEpochMilli(now);
+                Duration step = s.history().config().sampleInterval();
+                return s.history().query(new HistoryQuery(metric, t, to.minus(window).plusMillis(1), to, step));
+            });
+        }
+
+        @Override
+        public boolean isActive(String ruleName, String subject) {
+            return active.containsKey(key(ruleName, subject));
+        }
+    }
+
+    private record QueryKey(String metric, Tags tags, Duration window) {}
+}

@@ -1,0 +1,5 @@
+/** Implementation of the alert engine; not API. */
+@NullMarked
+package io.github.perfkit.alerts.internal;
+
+import org.jspecify.annotations.NullMarked;
