@@ -1,0 +1,287 @@
+package io.github.perfkit.cache.redis;
+
+import io.github.perfkit.cache.spi.RemoteTier;
+import io.github.perfkit.cache.spi.RemoteTierException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis remote tier through Lettuce, configured so Redis trouble never blocks callers: a
+ * bounded request queue, commands rejected while disconnected, a short command timeout, TCP
+ * keepalive and {@code TCP_USER_TIMEOUT}. Connects in the background, so the application starts
+ * while Redis is down; reconnects by itself. Pattern deletes use {@code SCAN} and {@code UNLINK},
+ * never {@code KEYS}. Single Redis node or replica set primary (not Redis Cluster). Thread-safe.
+ */
+public final class RedisTier implements RemoteTier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisTierConfig config;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final ScheduledExecutorService connector;
+    private final Map<String, Subscriber> subscriptions = new ConcurrentHashMap<>();
+    private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+    private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
+    private volatile boolean closed;
+
+    private RedisTier(RedisTierConfig config) {
+        this.config = config;
+        RedisURI uri = RedisURI.create(config.uri());
+        uri.setTimeout(config.commandTimeout());
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .requestQueueSize(config.requestQueueSize())
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(config.connectTimeout())
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                                .idle(config.keepAliveIdle()).interval(Duration.ofSeconds(1)).count(3).build())
+                        .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+                                .tcpUserTimeout(config.tcpUserTimeout()).build())
+                        .build())
+                .build());
+        this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "perfkit-redis-connector");
+            t.setDaemon(true);
+            return t;
+        });
+        connector.execute(this::connect);
+    }
+
+    /**
+     * Creates the tier and starts connecting in the background.
+     *
+     * @param config the configuration
+     * @return the tier
+     */
+    public static RedisTier create(RedisTierConfig config) {
+        return new RedisTier(Objects.requireNonNull(config, "config"));
+    }
+
+    /** @return whether the command connection is established and currently connected */
+    public boolean isConnected() {
+        StatefulRedisConnection<String, byte[]> c = connection;
+        return c != null && c.isOpen();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (connection == null) {
+                StatefulRedisConnection<String, byte[]> c = client.connect(CODEC);
+                c.setTimeout(config.commandTimeout());
+                connection = c;
+                LOG.info("connected to Redis at {}", config.uri());
+            }
+            if (pubSub == null) {
+                StatefulRedisPubSubConnection<String, String> p = client.connectPubSub(StringCodec.UTF8);
+                p.setTimeout(Duration.ofSeconds(2));
+                p.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        Subscriber s = subscriptions.get(channel);
+                        if (s != null) {
+                            s.onMessage(message);
+                        }
+                    }
+
+                    @Override
+                    public void subscribed(String channel, long count) {
+                        // Also called when Lettuce resubscribes after a reconnect.
+                        Subscriber s = subscriptions.get(channel);
+                        if (s != null) {
+                            s.onSubscribed();
+                        }
+                    }
+                });
+                try {
+                    if (!subscriptions.isEmpty()) {
+                        p.sync().subscribe(subscriptions.keySet().toArray(String[]::new));
+                    }
+                } catch (RuntimeException e) {
+                    p.closeAsync();
+                    throw e;
+                }
+                pubSub = p;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Redis at {} not reachable yet; retrying", config.uri(), e);
+            if (!closed) {
+                connector.schedule(this::connect, config.connectRetry().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private RedisCommands<String, byte[]> commands() {
+        StatefulRedisConnection<String, byte[]> c = connection;
+        if (c == null || closed) {
+            throw new RemoteTierException("not connected to Redis", false, null);
+        }
+        return c.sync();
+    }
+
+    private static RemoteTierException wrap(String op, RuntimeException e) {
+        if (e instanceof RemoteTierException rte) {
+            return rte;
+        }
+        boolean timeout = e instanceof RedisCommandTimeoutException;
+        return new RemoteTierException("Redis " + op + " failed: " + e.getMessage(), timeout, e);
+    }
+
+    @Override
+    public byte @Nullable [] get(String key) {
+        try {
+            return commands().get(key);
+        } catch (RuntimeException e) {
+            throw wrap("GET", e);
+        }
+    }
+
+    @Override
+    public List<byte @Nullable []> getAll(List<String> keys) {
+        try {
+            List<KeyValue<String, byte[]>> values = commands().mget(keys.toArray(String[]::new));
+            List<byte @Nullable []> out = new ArrayList<>(values.size());
+            for (KeyValue<String, byte[]> kv : values) {
+                out.add(kv.hasValue() ? kv.getValue() : null);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            throw wrap("MGET", e);
+        }
+    }
+
+    @Override
+    public void set(String key, byte[] value, Duration ttl) {
+        try {
+            commands().set(key, value, SetArgs.Builder.px(Math.max(1, ttl.toMillis())));
+        } catch (RuntimeException e) {
+            throw wrap("SET", e);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            commands().unlink(key);
+        } catch (RuntimeException e) {
+            throw wrap("UNLINK", e);
+        }
+    }
+
+    @Override
+    public long deleteMatching(String pattern) {
+        try {
+            RedisCommands<String, byte[]> cmd = commands();
+            ScanArgs args = ScanArgs.Builder.matches(pattern).limit(config.scanCount());
+            List<String> batch = new ArrayList<>(config.unlinkBatch());
+            long deleted = 0;
+            KeyScanCursor<String> cursor = cmd.scan(args);
+            while (true) {
+                for (String key : cursor.getKeys()) {
+                    batch.add(key);
+                    if (batch.size() >= config.unlinkBatch()) {
+                        deleted += cmd.unlink(batch.toArray(String[]::new));
+                        batch.clear();
+                    }
+                }
+                if (cursor.isFinished()) {
+                    break;
+                }
+                cursor = cmd.scan(ScanCursor.of(cursor.getCursor()), args);
+            }
+            if (!batch.isEmpty()) {
+                deleted += cmd.unlink(batch.toArray(String[]::new));
+            }
+            return deleted;
+        } catch (RuntimeException e) {
+            throw wrap("SCAN/UNLINK", e);
+        }
+    }
+
+    @Override
+    public void publish(String channel, String message) {
+        try {
+            commands().publish(channel, message.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw wrap("PUBLISH", e);
+        }
+    }
+
+    @Override
+    public void subscribe(String channel, Subscriber subscriber) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (subscriptions.putIfAbsent(channel, subscriber) != null) {
+            throw new IllegalStateException("already subscribed to " + channel);
+        }
+        StatefulRedisPubSubConnection<String, String> p = pubSub;
+        if (p != null) {
+            connector.execute(() -> {
+                try {
+                    p.sync().subscribe(channel);
+                } catch (RuntimeException e) {
+                    // Lettuce resubscribes every registered channel when it reconnects.
+                    LOG.warn("could not subscribe to {} yet: {}", channel, e.toString());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        connector.shutdownNow();
+        try {
+            StatefulRedisPubSubConnection<String, String> p = pubSub;
+            if (p != null) {
+                p.close();
+            }
+            StatefulRedisConnection<String, byte[]> c = connection;
+            if (c != null) {
+                c.close();
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            LOG.warn("error while closing the Redis tier: {}", e.toString());
+        }
+    }
+}
