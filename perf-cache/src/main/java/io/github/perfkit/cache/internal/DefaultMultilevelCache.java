@@ -58,6 +58,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultMultilevelCache.class);
     private static final Object MISSING = new Object();
+    /** L2 could not be read: the load that follows does not write L2 either (it would wait a second timeout). */
+    private static final Object UNREACHABLE = new Object();
     private static final byte HEADER_ABSENT = 0;
     private static final byte HEADER_VALUE = 1;
     private static final int STRIPES = 1024;
@@ -176,7 +178,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
         long gen = generation(key);
         Object v = readL2(key);
-        if (v == MISSING) {
+        if (v == MISSING || v == UNREACHABLE) {
             return null;
         }
         storeL1(key, v, gen);
@@ -233,17 +235,25 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             }
         }
         long gen = generation(key);
+        boolean writeL2 = true;
         if (remote != null) {
             Object v = readL2(key);
-            if (v != MISSING) {
+            if (v == UNREACHABLE) {
+                writeL2 = false;
+            } else if (v != MISSING) {
                 storeL1(key, v, gen);
                 return v;
             }
         }
-        return loadAndStore(key, loader, gen);
+        return loadAndStore(key, loader, gen, writeL2);
     }
 
     private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen) {
+        return loadAndStore(key, loader, gen, true);
+    }
+
+    private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen,
+                                boolean writeL2) {
         long start = clock.monotonicTime();
         V v;
         try {
@@ -253,14 +263,15 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             throw t;
         }
         loadSuccess.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-        if (v == null) {
-            if (config.cacheNulls()) {
-                storeBoth(key, ABSENT, gen);
+        Object value = v == null ? ABSENT : v;
+        if (v != null || config.cacheNulls()) {
+            if (writeL2) {
+                storeBoth(key, value, gen);
+            } else {
+                storeL1(key, value, gen);
             }
-            return ABSENT;
         }
-        storeBoth(key, v, gen);
-        return v;
+        return value;
     }
 
     private void maybeRefresh(String key, L1Entry e, Function<? super String, ? extends @Nullable V> loader) {
@@ -504,7 +515,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         byte[] bytes = r.get(namespace + key);
         if (bytes == RemoteGuard.FAILED) {
             l2Misses.increment();
-            return MISSING;
+            return UNREACHABLE;
         }
         return decodeL2(key, bytes);
     }

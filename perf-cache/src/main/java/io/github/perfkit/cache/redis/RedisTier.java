@@ -21,6 +21,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,11 @@ public final class RedisTier implements RemoteTier {
         this.config = config;
         RedisURI uri = RedisURI.create(config.uri());
         uri.setTimeout(config.commandTimeout());
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                // Lettuce's default backoff grows to 30 s; recover within a couple of seconds instead.
+                .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), config.maxReconnectDelay(), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)

@@ -23,6 +23,8 @@ public final class RedisTierConfig {
     public static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(3);
     /** Default {@code TCP_USER_TIMEOUT}: unacknowledged data for this long closes the connection. */
     public static final Duration DEFAULT_TCP_USER_TIMEOUT = Duration.ofSeconds(8);
+    /** Default longest pause between reconnection attempts (exponential backoff from 50 ms). */
+    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
     /** Default interval between connection attempts while Redis is unreachable at startup. */
     public static final Duration DEFAULT_CONNECT_RETRY = Duration.ofMillis(500);
 
@@ -35,6 +37,7 @@ public final class RedisTierConfig {
     private final Duration keepAliveIdle;
     private final Duration tcpUserTimeout;
     private final Duration connectRetry;
+    private final Duration maxReconnectDelay;
 
     private RedisTierConfig(Builder b) {
         this.uri = b.uri;
@@ -46,6 +49,7 @@ public final class RedisTierConfig {
         this.keepAliveIdle = b.keepAliveIdle;
         this.tcpUserTimeout = b.tcpUserTimeout;
         this.connectRetry = b.connectRetry;
+        this.maxReconnectDelay = b.maxReconnectDelay;
     }
 
     /**
@@ -102,6 +106,11 @@ public final class RedisTierConfig {
         return connectRetry;
     }
 
+    /** @return the longest pause between reconnection attempts after a lost connection */
+    public Duration maxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
     /** Builder of {@link RedisTierConfig}; not thread-safe. */
     public static final class Builder {
         private String uri = "";
@@ -113,6 +122,7 @@ public final class RedisTierConfig {
         private Duration keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
         private Duration tcpUserTimeout = DEFAULT_TCP_USER_TIMEOUT;
         private Duration connectRetry = DEFAULT_CONNECT_RETRY;
+        private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
 
         private Builder() {
         }
@@ -199,6 +209,15 @@ public final class RedisTierConfig {
         }
 
         /**
+         * @param delay longest pause between reconnection attempts, at least 100 ms
+         * @return this builder
+         */
+        public Builder maxReconnectDelay(Duration delay) {
+            this.maxReconnectDelay = Objects.requireNonNull(delay, "maxReconnectDelay");
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid setting
          */
@@ -212,6 +231,9 @@ public final class RedisTierConfig {
             positive(connectRetry, "connectRetry");
             if (keepAliveIdle.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("keepAliveIdle must be at least 1s, was " + keepAliveIdle);
+            }
+            if (maxReconnectDelay.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("maxReconnectDelay must be at least 100ms, was " + maxReconnectDelay);
             }
             if (requestQueueSize < 16) {
                 throw new IllegalArgumentException("requestQueueSize must be at least 16, was " + requestQueueSize);

@@ -29,6 +29,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private static final Path DIR = Path.of("target", "redis");
 
     private final int port;
+    private final boolean shipped;
     private volatile Process process;
 
     /** A server on a fresh free port (not started). */
@@ -40,7 +41,22 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
      * @param port the port to use
      */
     public RedisServer(int port) {
+        this(port, false);
+    }
+
+    private RedisServer(int port, boolean shipped) {
         this.port = port;
+        this.shipped = shipped;
+    }
+
+    /**
+     * A server that always uses the binary shipped in embedded-redis (proves the fallback works even
+     * where redis-server is installed).
+     *
+     * @return the server (not started)
+     */
+    public static RedisServer shipped() {
+        return new RedisServer(freePort(), true);
     }
 
     /** @return a free loopback port */
@@ -88,7 +104,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         try {
             Files.createDirectories(DIR);
             killStale();
-            Path bin = onPath().orElseGet(RedisServer::extractShipped);
+            Path bin = shipped ? extractShipped() : onPath().orElseGet(RedisServer::extractShipped);
             ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--protected-mode", "no")
                     .redirectErrorStream(true)
