@@ -292,6 +292,68 @@ class RedisCacheIT {
     }
 
     @Test
+    void twoNodesHammeringLoadsAndEvictionsNeverReadAValueOlderThanTheLastEviction() throws Exception {
+        MultilevelCache<Long> a = node(new SimpleMeterRegistry()).cache("race", config(), JsonCodec.of(Long.class));
+        MultilevelCache<Long> b = node(new SimpleMeterRegistry()).cache("race", config(), JsonCodec.of(Long.class));
+        int keys = 3;
+        java.util.concurrent.atomic.AtomicLongArray source = new java.util.concurrent.atomic.AtomicLongArray(keys);
+        java.util.concurrent.atomic.AtomicLongArray evictedAt = new java.util.concurrent.atomic.AtomicLongArray(keys);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong violations = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> tasks = new ArrayList<>();
+        try {
+            // The writer updates the source, then evicts through node A; readers on node B must never
+            // see a value older than an eviction that completed before their read began, once node B
+            // has received it (the channel is asynchronous, so B's floor trails by the message).
+            tasks.add(pool.submit(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    int k = i++ % keys;
+                    long v = source.incrementAndGet(k);
+                    a.evict("k" + k);
+                    evictedAt.accumulateAndGet(k, v, Math::max);
+                }
+            }));
+            for (int r = 0; r < 3; r++) {
+                MultilevelCache<Long> node = r == 0 ? a : b;
+                tasks.add(pool.submit(() -> {
+                    int i = 0;
+                    while (!stop.get()) {
+                        int k = i++ % keys;
+                        long floor = evictedAt.get(k);
+                        Long got = node.get("k" + k, key -> source.get(Integer.parseInt(key.substring(1))));
+                        reads.incrementAndGet();
+                        // Node A evicts synchronously (L1, then the L2 marker): its reads are never older.
+                        if (node == a && (got == null || got < floor)) {
+                            violations.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(1_500);
+        } finally {
+            stop.set(true);
+            for (var t : tasks) {
+                t.get(10, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+        assertThat(reads.get()).isGreaterThan(100);
+        // Once the dust settles, no node and no L2 entry holds a value older than the source.
+        for (int k = 0; k < keys; k++) {
+            long latest = source.get(k);
+            int key = k;
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+                assertThat(a.get("k" + key, x -> source.get(key))).isEqualTo(latest);
+                assertThat(b.get("k" + key, x -> source.get(key))).isEqualTo(latest);
+            });
+        }
+        assertThat(violations).hasValue(0);
+    }
+
+    @Test
     void killedPubSubConnectionClearsL1OnResubscribe() {
         SimpleMeterRegistry r = new SimpleMeterRegistry();
         MultilevelCache<String> c = node(r).cache("pubsub", config(), JsonCodec.of(String.class));

@@ -62,6 +62,12 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private static final Object UNREACHABLE = new Object();
     private static final byte HEADER_ABSENT = 0;
     private static final byte HEADER_VALUE = 1;
+    private static final byte HEADER_TOMBSTONE = 2;
+    /**
+     * How long an evicted key keeps its invalidation marker in L2: loads that observed the key before
+     * the eviction (on any node) cannot store their value while the marker is there.
+     */
+    static final Duration TOMBSTONE_TTL = Duration.ofSeconds(10);
     private static final int STRIPES = 1024;
 
     private final String name;
@@ -235,25 +241,32 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             }
         }
         long gen = generation(key);
-        boolean writeL2 = true;
+        boolean writeL2 = false;
+        byte[] observed = null;
         if (remote != null) {
-            Object v = readL2(key);
-            if (v == UNREACHABLE) {
-                writeL2 = false;
-            } else if (v != MISSING) {
-                storeL1(key, v, gen);
-                return v;
+            byte[] raw = remote.get(namespace + key);
+            if (raw == RemoteGuard.FAILED) {
+                // L2 unreachable: do not wait a second timeout writing to it.
+                l2Misses.increment();
+            } else {
+                Object v = decodeL2(key, raw);
+                if (v != MISSING) {
+                    storeL1(key, v, gen);
+                    return v;
+                }
+                writeL2 = true;
+                observed = isTombstone(raw) ? raw : null;
             }
         }
-        return loadAndStore(key, loader, gen, writeL2);
+        return loadAndStore(key, loader, gen, writeL2, observed);
     }
 
-    private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen) {
-        return loadAndStore(key, loader, gen, true);
+    private static boolean isTombstone(byte @Nullable [] raw) {
+        return raw != null && raw.length > 0 && raw[0] == HEADER_TOMBSTONE;
     }
 
     private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen,
-                                boolean writeL2) {
+                                boolean writeL2, byte @Nullable [] observed) {
         long start = clock.monotonicTime();
         V v;
         try {
@@ -266,7 +279,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Object value = v == null ? ABSENT : v;
         if (v != null || config.cacheNulls()) {
             if (writeL2) {
-                storeBoth(key, value, gen);
+                storeBoth(key, value, gen, true, observed);
             } else {
                 storeL1(key, value, gen);
             }
@@ -287,7 +300,9 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         try {
             executor.execute(() -> {
                 try {
-                    mine.complete(loadAndStore(key, loader, gen));
+                    byte[] raw = remote == null ? RemoteGuard.FAILED : remote.get(namespace + key);
+                    boolean writeL2 = raw != RemoteGuard.FAILED;
+                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null));
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
                     log.warn("refresh-ahead of a key of cache " + name + " failed; the entry expires normally", ex);
@@ -332,11 +347,14 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             missing.forEach(k -> full.add(namespace + k));
             fromL2 = remote.getAll(full);
         }
+        byte[][] observed = new byte[missing.size()][];
         for (int i = 0; i < missing.size(); i++) {
             String k = missing.get(i);
             Object v = MISSING;
             if (fromL2 != null && i < fromL2.size()) {
-                v = decodeL2(k, fromL2.get(i));
+                byte[] raw = fromL2.get(i);
+                v = decodeL2(k, raw);
+                observed[i] = isTombstone(raw) ? raw : null;
             } else if (remote != null) {
                 l2Misses.increment();
             }
@@ -368,10 +386,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             }
             V v = loaded.get(k);
             if (v != null) {
-                storeBoth(k, v, gens[i]);
+                storeBoth(k, v, gens[i], fromL2 != null, observed[i]);
                 result.put(k, v);
             } else if (config.cacheNulls()) {
-                storeBoth(k, ABSENT, gens[i]);
+                storeBoth(k, ABSENT, gens[i], fromL2 != null, observed[i]);
             }
         }
         return result;
@@ -382,7 +400,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         validate(key);
         Objects.requireNonNull(value, "value");
         puts.increment();
-        storeBoth(key, value, generation(key));
+        storeBoth(key, value, generation(key), false, null);
         // Other nodes may hold the previous value in their L1.
         bus.publish(name, InvalidationBus.KEY, key);
     }
@@ -391,10 +409,11 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     public void evict(String key) {
         validate(key);
         invalidatedKey.increment();
-        evictLocal(key);
+        // L2 first: a local read that misses L1 after the local eviction must not find the old L2 value.
         if (remote != null) {
-            remote.delete(namespace + key);
+            remote.set(namespace + key, tombstone(), TOMBSTONE_TTL);
         }
+        evictLocal(key);
         bus.publish(name, InvalidationBus.KEY, key);
     }
 
@@ -413,10 +432,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         long removed = 0;
         for (String p : checked) {
             invalidatedPattern.increment();
-            invalidateLocal(p);
             if (remote != null) {
                 removed += Math.max(0, remote.deleteMatching(patternNamespace + p));
             }
+            invalidateLocal(p);
             bus.publish(name, InvalidationBus.PATTERN, p);
         }
         return removed;
@@ -425,10 +444,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     @Override
     public void invalidateAll() {
         invalidatedAll.increment();
-        clearLocal();
         if (remote != null) {
             remote.deleteMatching(patternNamespace + "*");
         }
+        clearLocal();
         bus.publish(name, InvalidationBus.ALL, "");
     }
 
@@ -529,6 +548,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             Object v;
             if (bytes.length == 1 && bytes[0] == HEADER_ABSENT) {
                 v = ABSENT;
+            } else if (isTombstone(bytes)) {
+                // Recently invalidated: a miss, not a decoding problem.
+                l2Misses.increment();
+                return MISSING;
             } else if (bytes.length > 1 && bytes[0] == HEADER_VALUE) {
                 v = Objects.requireNonNull(codec).decode(Arrays.copyOfRange(bytes, 1, bytes.length));
             } else {
@@ -545,7 +568,18 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
     }
 
-    private void storeBoth(String key, Object value, long gen) {
+    private static byte[] tombstone() {
+        byte[] t = new byte[17];
+        ThreadLocalRandom.current().nextBytes(t);
+        t[0] = HEADER_TOMBSTONE;
+        return t;
+    }
+
+    /**
+     * Stores in L1 (if no local invalidation happened since {@code gen}) and L2: unconditionally for
+     * puts, or only if L2 still holds what the load observed ({@code conditional}).
+     */
+    private void storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed) {
         storeL1(key, value, gen);
         if (remote == null) {
             return;
@@ -571,9 +605,12 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             return;
         }
         String full = namespace + key;
-        if (remote.set(full, payload, l2Ttl(value)) && generation(key) != gen) {
+        boolean written = conditional
+                ? remote.setIfUnchanged(full, payload, l2Ttl(value), observed)
+                : remote.set(full, payload, l2Ttl(value));
+        if (written && generation(key) != gen) {
             // An invalidation raced the write: do not let the stale value survive in L2.
-            remote.delete(full);
+            remote.set(full, tombstone(), TOMBSTONE_TTL);
         }
     }
 

@@ -91,6 +91,17 @@ public final class RemoteGuard {
 
     /**
      * @param key full key
+     * @param value bytes
+     * @param ttl time to live
+     * @param expected bytes observed before loading, or null for absent
+     * @return whether it was written
+     */
+    public boolean setIfUnchanged(String key, byte[] value, Duration ttl, byte @Nullable [] expected) {
+        return call("SET-IF-UNCHANGED", () -> tier.setIfUnchanged(key, value, ttl, expected), Boolean.FALSE);
+    }
+
+    /**
+     * @param key full key
      * @return whether it was deleted (or absent)
      */
     public boolean delete(String key) {

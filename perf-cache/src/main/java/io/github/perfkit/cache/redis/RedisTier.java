@@ -10,6 +10,8 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -48,7 +50,14 @@ public final class RedisTier implements RemoteTier {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
+    /** Compare-and-set: SET only if the key still holds what the loader observed (ARGV[3], '' = absent). */
+    private static final String SET_IF_UNCHANGED = "local cur = redis.call('GET', KEYS[1]) "
+            + "if (cur == false and ARGV[3] == '') or cur == ARGV[3] then "
+            + "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
+    private static final byte[] EMPTY = new byte[0];
+
     private final RedisTierConfig config;
+    private volatile @Nullable String setIfUnchangedSha;
     private final ClientResources resources;
     private final RedisClient client;
     private final ScheduledExecutorService connector;
@@ -199,6 +208,30 @@ public final class RedisTier implements RemoteTier {
             commands().set(key, value, SetArgs.Builder.px(Math.max(1, ttl.toMillis())));
         } catch (RuntimeException e) {
             throw wrap("SET", e);
+        }
+    }
+
+    @Override
+    public boolean setIfUnchanged(String key, byte[] value, Duration ttl, byte @Nullable [] expected) {
+        try {
+            RedisCommands<String, byte[]> cmd = commands();
+            byte[] px = Long.toString(Math.max(1, ttl.toMillis())).getBytes(StandardCharsets.US_ASCII);
+            byte[] exp = expected == null ? EMPTY : expected;
+            String sha = setIfUnchangedSha;
+            Long written;
+            if (sha != null) {
+                try {
+                    written = cmd.evalsha(sha, ScriptOutputType.INTEGER, new String[] {key}, value, px, exp);
+                    return written != null && written == 1L;
+                } catch (RedisNoScriptException e) {
+                    // The server lost its script cache (restart): fall through to EVAL.
+                }
+            }
+            written = cmd.eval(SET_IF_UNCHANGED, ScriptOutputType.INTEGER, new String[] {key}, value, px, exp);
+            setIfUnchangedSha = cmd.digest(SET_IF_UNCHANGED);
+            return written != null && written == 1L;
+        } catch (RuntimeException e) {
+            throw wrap("EVAL", e);
         }
     }
 

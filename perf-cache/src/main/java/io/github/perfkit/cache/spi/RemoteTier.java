@@ -42,6 +42,20 @@ public interface RemoteTier extends AutoCloseable {
     void set(String key, byte[] value, Duration ttl);
 
     /**
+     * Writes a value only if the key still holds exactly {@code expected} (absent when null),
+     * atomically on the server: a load that observed a miss must not overwrite an invalidation
+     * marker written meanwhile by another node.
+     *
+     * @param key the full key
+     * @param value the bytes
+     * @param ttl the time to live, at least one millisecond
+     * @param expected the bytes observed before loading, or null for absent
+     * @return whether the value was written
+     * @throws RemoteTierException on failure
+     */
+    boolean setIfUnchanged(String key, byte[] value, Duration ttl, byte @Nullable [] expected);
+
+    /**
      * Deletes one key.
      *
      * @param key the full key
