@@ -24,6 +24,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,13 +83,7 @@ public final class RedisTier implements RemoteTier {
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(config.connectTimeout())
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
-                                .idle(config.keepAliveIdle()).interval(Duration.ofSeconds(1)).count(3).build())
-                        .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
-                                .tcpUserTimeout(config.tcpUserTimeout()).build())
-                        .build())
+                .socketOptions(socketOptions(config))
                 .build());
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "perfkit-redis-connector");
@@ -95,6 +91,23 @@ public final class RedisTier implements RemoteTier {
             return t;
         });
         connector.execute(this::connect);
+    }
+
+    private static SocketOptions socketOptions(RedisTierConfig config) {
+        SocketOptions.Builder socket = SocketOptions.builder()
+                .connectTimeout(config.connectTimeout())
+                .keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                        .idle(config.keepAliveIdle()).interval(Duration.ofSeconds(1)).count(3).build());
+        // TCP_USER_TIMEOUT needs a native transport (netty-transport-native-epoll or io_uring on the
+        // class path); with NIO Lettuce would warn on every connection, so it is set only when usable.
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder().enable()
+                    .tcpUserTimeout(config.tcpUserTimeout()).build());
+        } else {
+            LOG.debug("no native transport: TCP_USER_TIMEOUT not set; command timeouts and the breaker "
+                    + "detect a frozen Redis");
+        }
+        return socket.build();
     }
 
     /**
