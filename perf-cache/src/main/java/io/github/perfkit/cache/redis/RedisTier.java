@@ -24,6 +24,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.EpollProvider;
 import io.lettuce.core.resource.IOUringProvider;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +85,7 @@ public final class RedisTier implements RemoteTier {
                 .autoReconnect(true)
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(config.commandTimeout()))
+                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new BulkAwareTimeout(config)).build())
                 .socketOptions(socketOptions(config))
                 .build());
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,6 +94,31 @@ public final class RedisTier implements RemoteTier {
             return t;
         });
         connector.execute(this::connect);
+    }
+
+    /**
+     * The command timeout for reads and writes on the request path; the longer bulk timeout for the
+     * SCAN and multi-key UNLINK steps of a pattern invalidation, which are not on a request's path.
+     */
+    private static final class BulkAwareTimeout extends TimeoutOptions.TimeoutSource {
+        private final long commandNanos;
+        private final long bulkNanos;
+
+        BulkAwareTimeout(RedisTierConfig config) {
+            this.commandNanos = config.commandTimeout().toNanos();
+            this.bulkNanos = config.bulkCommandTimeout().toNanos();
+        }
+
+        @Override
+        public long getTimeout(RedisCommand<?, ?, ?> command) {
+            ProtocolKeyword type = command.getType();
+            return type == CommandType.SCAN || type == CommandType.UNLINK ? bulkNanos : commandNanos;
+        }
+
+        @Override
+        public TimeUnit getTimeUnit() {
+            return TimeUnit.NANOSECONDS;
+        }
     }
 
     private static SocketOptions socketOptions(RedisTierConfig config) {
@@ -251,9 +279,9 @@ public final class RedisTier implements RemoteTier {
     @Override
     public void delete(String key) {
         try {
-            commands().unlink(key);
+            commands().del(key);
         } catch (RuntimeException e) {
-            throw wrap("UNLINK", e);
+            throw wrap("DEL", e);
         }
     }
 

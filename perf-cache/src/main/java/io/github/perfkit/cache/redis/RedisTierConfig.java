@@ -23,6 +23,8 @@ public final class RedisTierConfig {
     public static final Duration DEFAULT_KEEPALIVE_IDLE = Duration.ofSeconds(3);
     /** Default {@code TCP_USER_TIMEOUT}: unacknowledged data for this long closes the connection. */
     public static final Duration DEFAULT_TCP_USER_TIMEOUT = Duration.ofSeconds(8);
+    /** Default timeout of the SCAN and UNLINK steps of a pattern invalidation (not on a request's path). */
+    public static final Duration DEFAULT_BULK_COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** Default longest pause between reconnection attempts (exponential backoff from 50 ms). */
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
     /** Default interval between connection attempts while Redis is unreachable at startup. */
@@ -37,6 +39,7 @@ public final class RedisTierConfig {
     private final Duration keepAliveIdle;
     private final Duration tcpUserTimeout;
     private final Duration connectRetry;
+    private final Duration bulkCommandTimeout;
     private final Duration maxReconnectDelay;
 
     private RedisTierConfig(Builder b) {
@@ -49,6 +52,7 @@ public final class RedisTierConfig {
         this.keepAliveIdle = b.keepAliveIdle;
         this.tcpUserTimeout = b.tcpUserTimeout;
         this.connectRetry = b.connectRetry;
+        this.bulkCommandTimeout = b.bulkCommandTimeout;
         this.maxReconnectDelay = b.maxReconnectDelay;
     }
 
@@ -106,6 +110,11 @@ public final class RedisTierConfig {
         return connectRetry;
     }
 
+    /** @return the timeout of the SCAN and UNLINK steps of a pattern invalidation */
+    public Duration bulkCommandTimeout() {
+        return bulkCommandTimeout;
+    }
+
     /** @return the longest pause between reconnection attempts after a lost connection */
     public Duration maxReconnectDelay() {
         return maxReconnectDelay;
@@ -122,6 +131,7 @@ public final class RedisTierConfig {
         private Duration keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
         private Duration tcpUserTimeout = DEFAULT_TCP_USER_TIMEOUT;
         private Duration connectRetry = DEFAULT_CONNECT_RETRY;
+        private Duration bulkCommandTimeout = DEFAULT_BULK_COMMAND_TIMEOUT;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
 
         private Builder() {
@@ -209,6 +219,15 @@ public final class RedisTierConfig {
         }
 
         /**
+         * @param timeout timeout of each SCAN and UNLINK step of a pattern invalidation, positive
+         * @return this builder
+         */
+        public Builder bulkCommandTimeout(Duration timeout) {
+            this.bulkCommandTimeout = Objects.requireNonNull(timeout, "bulkCommandTimeout");
+            return this;
+        }
+
+        /**
          * @param delay longest pause between reconnection attempts, at least 100 ms
          * @return this builder
          */
@@ -229,6 +248,7 @@ public final class RedisTierConfig {
             positive(connectTimeout, "connectTimeout");
             positive(tcpUserTimeout, "tcpUserTimeout");
             positive(connectRetry, "connectRetry");
+            positive(bulkCommandTimeout, "bulkCommandTimeout");
             if (keepAliveIdle.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("keepAliveIdle must be at least 1s, was " + keepAliveIdle);
             }
