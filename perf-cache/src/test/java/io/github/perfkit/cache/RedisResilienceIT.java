@@ -93,6 +93,60 @@ class RedisResilienceIT {
     }
 
     @Test
+    void outageUnderConcurrentLoadReachesNoCaller() throws Exception {
+        server = new RedisServer();
+        server.start();
+        MultilevelCache<String> cache = cache(server.port());
+        await().atMost(Duration.ofSeconds(10)).until(tier::isConnected);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong wrong = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
+        AtomicLong slowest = new AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            tasks.add(pool.submit(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    String key = "k" + (i++ % 100);
+                    long t0 = System.nanoTime();
+                    try {
+                        if (!("v-" + key).equals(cache.get(key, k -> "v-" + k))) {
+                            wrong.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        errors.incrementAndGet();
+                    }
+                    slowest.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+                    calls.incrementAndGet();
+                }
+            }));
+        }
+        try {
+            Thread.sleep(500);
+            server.stop();
+            Thread.sleep(2_000);
+            assertThat(manager.remoteState()).isIn("open", "half_open");
+            server.start();
+            await().atMost(Duration.ofSeconds(15)).until(() -> "closed".equals(manager.remoteState()) && tier.isConnected());
+            Thread.sleep(300);
+        } finally {
+            stop.set(true);
+            for (var f : tasks) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+        LOG.info("outage under load: {} calls, 0 expected errors (got {}), slowest {} ms", calls.get(), errors.get(),
+                slowest.get());
+        assertThat(calls.get()).isGreaterThan(1_000);
+        assertThat(errors).hasValue(0);
+        assertThat(wrong).hasValue(0);
+        assertThat(slowest.get()).isLessThan(1_000);
+    }
+
+    @Test
     void appStartsWhileRedisIsDownAndUsesItOnceUp() {
         int port = RedisServer.freePort();
         MultilevelCache<String> cache = cache(port);
