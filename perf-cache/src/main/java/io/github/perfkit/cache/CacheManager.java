@@ -63,6 +63,7 @@ public final class CacheManager implements AutoCloseable {
     private final InvalidationBus bus;
     private final Map<String, MultilevelCache<?>> caches = new ConcurrentHashMap<>();
     private final StatusContributor status;
+    private final @Nullable Perf perf;
 
     private CacheManager(Builder b) {
         this.keyPrefix = b.keyPrefix;
@@ -78,6 +79,7 @@ public final class CacheManager implements AutoCloseable {
         if (b.tier != null) {
             b.tier.subscribe(bus.channel(), bus);
         }
+        this.perf = b.perf;
         if (b.perf != null) {
             b.perf.register(status);
         }
@@ -176,9 +178,12 @@ public final class CacheManager implements AutoCloseable {
         return new ArrayList<>(caches.values());
     }
 
-    /** Closes the remote tier, if any; never throws. */
+    /** Unregisters the status section from the hub and closes the remote tier, if any; never throws. */
     @Override
     public void close() {
+        if (perf != null) {
+            perf.unregister(status.name());
+        }
         if (tier != null) {
             tier.close();
         }

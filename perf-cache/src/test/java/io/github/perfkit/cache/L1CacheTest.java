@@ -332,6 +332,8 @@ class L1CacheTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> stats = (Map<String, Object>) ((Map<String, Object>) section.get("caches")).get("status");
             assertThat(stats).containsEntry("l1HitRatio", 0.5).containsEntry("l1Size", 2L).containsEntry("loads", 2L);
+            withHub.close();
+            assertThat(perf.statusSections()).doesNotContainKey("cache");
         }
     }
 
