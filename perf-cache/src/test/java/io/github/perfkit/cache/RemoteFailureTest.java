@@ -133,6 +133,43 @@ class RemoteFailureTest {
         assertThat(registry.get(MetricNames.L2_ERRORS).tag("type", "failure").counter().count()).isGreaterThan(0);
     }
 
+    /** A value whose constructor validates. */
+    public record Positive(int n) {
+        /** @param n must be positive */
+        public Positive {
+            if (n <= 0) {
+                throw new IllegalArgumentException("n must be positive");
+            }
+        }
+    }
+
+    @Test
+    void codecFailuresOfAnyKindAreCountedMissesNeverCallerErrors() {
+        MultilevelCache<String> broken = manager.cache("broken", CacheConfig.ofDefaults(),
+                new io.github.perfkit.cache.codec.Codec<String>() {
+                    @Override
+                    public byte[] encode(String value) {
+                        throw new NullPointerException("user codec bug on encode");
+                    }
+
+                    @Override
+                    public String decode(byte[] bytes) {
+                        throw new NullPointerException("user codec bug on decode");
+                    }
+                });
+        tier.data.put("perfkit:broken:k", new byte[] {1, 2, 3});
+        assertThat(broken.get("k", k -> "loaded")).isEqualTo("loaded");
+        assertThat(registry.get(MetricNames.CODEC_ERRORS).tag("cache", "broken").counter().count()).isEqualTo(2);
+
+        MultilevelCache<Positive> validated = manager.cache("validated", CacheConfig.ofDefaults(),
+                JsonCodec.of(Positive.class));
+        tier.data.put("perfkit:validated:k", ("\u0001{\"t\":\"" + Positive.class.getName() + "\",\"v\":{\"n\":-1}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(validated.getIfPresent("k")).isNull();
+        assertThat(tier.data).doesNotContainKey("perfkit:validated:k");
+        assertThat(registry.get(MetricNames.CODEC_ERRORS).tag("cache", "validated").counter().count()).isEqualTo(1);
+    }
+
     @Test
     void entriesWrittenWhileL2FailsGetTheShortDegradedTtl() {
         MultilevelCache<String> cache = manager.cache("d", CacheConfig.builder().l1Ttl(Duration.ofMinutes(5))

@@ -126,8 +126,9 @@ public final class JsonCodec<V> implements Codec<V> {
                 throw new CodecException("payload value is null");
             }
             return value;
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new CodecException("cannot decode a " + name, e);
+        } catch (JsonProcessingException | RuntimeException e) {
+            // Includes failures of the allowed type's own constructor checks.
+            throw e instanceof CodecException ce ? ce : new CodecException("cannot decode a " + name, e);
         }
     }
 

@@ -18,6 +18,7 @@ public final class CircuitBreaker {
     private volatile State state = State.CLOSED;
     private volatile int consecutiveFailures;
     private long openedAt;
+    private long probeStartedAt;
 
     /**
      * @param threshold consecutive failures that open the breaker
@@ -36,8 +37,12 @@ public final class CircuitBreaker {
             return true;
         }
         synchronized (this) {
-            if (state == State.OPEN && clock.monotonicTime() - openedAt >= openNanos) {
+            long now = clock.monotonicTime();
+            if ((state == State.OPEN && now - openedAt >= openNanos)
+                    || (state == State.HALF_OPEN && now - probeStartedAt >= openNanos)) {
+                // A probe that never reported (its thread died) must not keep the breaker half-open forever.
                 state = State.HALF_OPEN;
+                probeStartedAt = now;
                 return true;
             }
             return state == State.CLOSED;

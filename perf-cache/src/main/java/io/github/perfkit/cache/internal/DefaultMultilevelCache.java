@@ -559,7 +559,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             }
             l2Hits.increment();
             return v;
-        } catch (CodecException e) {
+        } catch (RuntimeException e) {
+            // CodecException, or anything a user codec throws: never the caller's problem.
             codecErrors.increment();
             l2Misses.increment();
             log.warn("undecodable L2 value in cache " + name + " treated as a miss and deleted", e);
@@ -595,7 +596,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 payload = new byte[encoded.length + 1];
                 payload[0] = HEADER_VALUE;
                 System.arraycopy(encoded, 0, payload, 1, encoded.length);
-            } catch (CodecException e) {
+            } catch (RuntimeException e) {
                 codecErrors.increment();
                 log.warn("value of cache " + name + " could not be encoded; kept in L1 only", e);
                 return;
