@@ -1,5 +1,6 @@
 package io.github.perfkit.cache;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,18 @@ public interface MultilevelCache<V> {
     @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader);
 
     /**
+     * Read-through like {@link #get(String, Function)}, storing a loaded value with its own time to
+     * live: {@code ttl} in L2, the shorter of {@code ttl} and the configured L1 TTL in L1.
+     *
+     * @param key the key
+     * @param ttl the time to live of a value stored by this call, positive
+     * @param loader computes the value, or null when absent; its exceptions propagate to the caller
+     * @return the value, or null when absent
+     * @throws IllegalArgumentException if the key is invalid or the ttl not positive
+     */
+    @Nullable V get(String key, Duration ttl, Function<? super String, ? extends @Nullable V> loader);
+
+    /**
      * Bulk read-through: keys missing from both levels are loaded with one call of {@code loader}.
      *
      * @param keys the keys
@@ -65,6 +78,17 @@ public interface MultilevelCache<V> {
      * @throws IllegalArgumentException if the key is invalid
      */
     void put(String key, V value);
+
+    /**
+     * Writes the value to both levels with its own time to live ({@code ttl} in L2, the shorter of
+     * {@code ttl} and the configured L1 TTL in L1).
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl the time to live, positive
+     * @throws IllegalArgumentException if the key is invalid or the ttl not positive
+     */
+    void put(String key, V value, Duration ttl);
 
     /**
      * Removes the key from both levels and tells every node to drop it from its L1.

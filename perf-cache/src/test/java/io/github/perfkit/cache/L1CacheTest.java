@@ -67,6 +67,25 @@ class L1CacheTest {
     }
 
     @Test
+    void perEntryTtlShortensL1Lifetime() {
+        MultilevelCache<String> cache = manager.localCache("perentry", CacheConfig.builder()
+                .l1Ttl(Duration.ofSeconds(10)).build());
+        assertThat(cache.get("short", Duration.ofSeconds(2), k -> "s")).isEqualTo("s");
+        cache.put("put", "p", Duration.ofSeconds(3));
+        cache.put("long", "l", Duration.ofHours(1));
+        clock.add(Duration.ofMillis(2_500));
+        assertThat(cache.getIfPresent("short")).isNull();
+        assertThat(cache.getIfPresent("put")).isEqualTo("p");
+        clock.add(Duration.ofSeconds(1));
+        assertThat(cache.getIfPresent("put")).isNull();
+        // Capped by the configured L1 TTL.
+        assertThat(cache.getIfPresent("long")).isEqualTo("l");
+        clock.add(Duration.ofSeconds(7));
+        assertThat(cache.getIfPresent("long")).isNull();
+        assertThatThrownBy(() -> cache.put("x", "x", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void nullResultsAreCachedUnlessDisabled() {
         MultilevelCache<String> cache = manager.localCache("nulls", CacheConfig.ofDefaults());
         AtomicInteger calls = new AtomicInteger();

@@ -158,6 +158,9 @@ class RedisCacheIT {
         a.put("user:1", new User(1, "Grace"));
         await().atMost(Duration.ofSeconds(2)).until(() -> b.stats().l1Size() == 1);
         assertThat(b.getIfPresent("user:1")).isEqualTo(new User(1, "Grace"));
+        // A per-call TTL is the L2 TTL of what that call stores.
+        a.get("user:ttl", Duration.ofSeconds(7), k -> new User(7, "short-lived"));
+        assertThat(redis().pttl("pk:users:user:ttl")).isBetween(5_000L, 7_000L);
         // Bulk reads use one MGET.
         Map<String, User> all = b.getAll(List.of("user:1", "user:2"), missing -> Map.of("user:2", new User(2, "Bo")));
         assertThat(all).containsOnlyKeys("user:1", "user:2");

@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
  * cached as absent when the cache caches nulls. The method must return a reference type.
  *
  * <pre>{@code
- * @Cached(cache = "users", key = "user:#id")
+ * @Cached(cache = "users", key = "user:#id", ttl = "10m")
  * User find(long id);
  * }</pre>
  */
@@ -34,4 +34,12 @@ public @interface Cached {
      * @return the key expression
      */
     String key() default "";
+
+    /**
+     * Time to live of values stored by this method, e.g. {@code "30s"}, {@code "5m"}, {@code "2h"},
+     * {@code "500ms"}, {@code "1d"} or ISO-8601 {@code "PT5M"}; empty uses the cache's configuration.
+     *
+     * @return the time to live
+     */
+    String ttl() default "";
 }

@@ -6,6 +6,11 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -56,7 +61,7 @@ public final class CachingProxy {
                             + m.getReturnType());
                 }
                 actions.put(m, new Action(cache(manager, cached.cache(), m), KeyExpression.parse(cached.key(), m),
-                        false, false));
+                        false, false, ttl(cached.ttl(), m)));
             } else if (inv != null) {
                 boolean hasKey = !inv.key().isEmpty();
                 boolean hasPattern = !inv.pattern().isEmpty();
@@ -66,7 +71,7 @@ public final class CachingProxy {
                 }
                 KeyExpression expr = inv.allEntries() ? null
                         : KeyExpression.parse(hasKey ? inv.key() : inv.pattern(), m);
-                actions.put(m, new Action(cache(manager, inv.cache(), m), expr, true, hasPattern));
+                actions.put(m, new Action(cache(manager, inv.cache(), m), expr, true, hasPattern, null));
             }
         }
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, new Handler(target, actions));
@@ -80,7 +85,38 @@ public final class CachingProxy {
     }
 
     private record Action(MultilevelCache<Object> cache, @Nullable KeyExpression key, boolean invalidate,
-                          boolean pattern) {
+                          boolean pattern, @Nullable Duration ttl) {
+    }
+
+    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+    private static @Nullable Duration ttl(String text, Method m) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        Duration d;
+        Matcher simple = SIMPLE_DURATION.matcher(text.trim());
+        try {
+            if (simple.matches()) {
+                long n = Long.parseLong(simple.group(1));
+                d = switch (simple.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } else {
+                d = Duration.parse(text.trim());
+            }
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("@Cached ttl '" + text + "' on " + m
+                    + " is not a duration like 30s, 5m, 2h, 500ms, 1d or PT5M", e);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException("@Cached ttl on " + m + " must be positive, was " + text);
+        }
+        return d;
     }
 
     /** Carries a checked exception of the target through the cache's loader. */
@@ -111,7 +147,8 @@ public final class CachingProxy {
             if (!action.invalidate()) {
                 String key = Objects.requireNonNull(action.key()).evaluate(a, false);
                 try {
-                    return action.cache().get(key, k -> {
+                    Duration ttl = action.ttl();
+                    Function<String, @Nullable Object> loader = k -> {
                         try {
                             return call(method, a);
                         } catch (RuntimeException | Error e) {
@@ -119,7 +156,8 @@ public final class CachingProxy {
                         } catch (Throwable t) {
                             throw new TargetFailure(t);
                         }
-                    });
+                    };
+                    return ttl == null ? action.cache().get(key, loader) : action.cache().get(key, ttl, loader);
                 } catch (TargetFailure f) {
                     throw Objects.requireNonNull(f.getCause());
                 }

@@ -187,17 +187,31 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         if (v == MISSING || v == UNREACHABLE) {
             return null;
         }
-        storeL1(key, v, gen);
+        storeL1(key, v, gen, null);
         return unwrap(v);
     }
 
     @Override
     public @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader) {
+        return get(key, loader, null);
+    }
+
+    @Override
+    public @Nullable V get(String key, Duration ttl, Function<? super String, ? extends @Nullable V> loader) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        return get(key, loader, ttl);
+    }
+
+    private @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader,
+                            @Nullable Duration ttl) {
         validate(key);
         Objects.requireNonNull(loader, "loader");
         L1Entry e = readL1(key);
         if (e != null) {
-            maybeRefresh(key, e, loader);
+            maybeRefresh(key, e, loader, ttl);
             return unwrap(e.value());
         }
         CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -206,7 +220,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             return unwrap(await(leader));
         }
         try {
-            Object result = loadThrough(key, loader);
+            Object result = loadThrough(key, loader, ttl);
             mine.complete(result);
             return unwrap(result);
         } catch (RuntimeException | Error t) {
@@ -232,7 +246,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
     }
 
-    private Object loadThrough(String key, Function<? super String, ? extends @Nullable V> loader) {
+    private Object loadThrough(String key, Function<? super String, ? extends @Nullable V> loader,
+                               @Nullable Duration ttl) {
         if (l1 != null) {
             // The previous leader may have finished between our L1 miss and becoming leader.
             L1Entry e = l1.getIfPresent(key);
@@ -251,14 +266,14 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             } else {
                 Object v = decodeL2(key, raw);
                 if (v != MISSING) {
-                    storeL1(key, v, gen);
+                    storeL1(key, v, gen, ttl);
                     return v;
                 }
                 writeL2 = true;
                 observed = isTombstone(raw) ? raw : null;
             }
         }
-        return loadAndStore(key, loader, gen, writeL2, observed);
+        return loadAndStore(key, loader, gen, writeL2, observed, ttl);
     }
 
     private static boolean isTombstone(byte @Nullable [] raw) {
@@ -266,7 +281,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     }
 
     private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen,
-                                boolean writeL2, byte @Nullable [] observed) {
+                                boolean writeL2, byte @Nullable [] observed, @Nullable Duration ttl) {
         long start = clock.monotonicTime();
         V v;
         try {
@@ -279,15 +294,16 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Object value = v == null ? ABSENT : v;
         if (v != null || config.cacheNulls()) {
             if (writeL2) {
-                storeBoth(key, value, gen, true, observed);
+                storeBoth(key, value, gen, true, observed, ttl);
             } else {
-                storeL1(key, value, gen);
+                storeL1(key, value, gen, ttl);
             }
         }
         return value;
     }
 
-    private void maybeRefresh(String key, L1Entry e, Function<? super String, ? extends @Nullable V> loader) {
+    private void maybeRefresh(String key, L1Entry e, Function<? super String, ? extends @Nullable V> loader,
+                              @Nullable Duration ttl) {
         if (config.refreshAhead() == 0
                 || clock.monotonicTime() - e.writtenNanos() < (long) (e.ttlNanos() * config.refreshAhead())) {
             return;
@@ -302,7 +318,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 try {
                     byte[] raw = remote == null ? RemoteGuard.FAILED : remote.get(namespace + key);
                     boolean writeL2 = raw != RemoteGuard.FAILED;
-                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null));
+                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null, ttl));
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
                     log.warn("refresh-ahead of a key of cache " + name + " failed; the entry expires normally", ex);
@@ -361,7 +377,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             if (v == MISSING) {
                 toLoad.add(k);
             } else {
-                storeL1(k, v, gens[i]);
+                storeL1(k, v, gens[i], null);
                 if (v != ABSENT) {
                     result.put(k, unwrap(v));
                 }
@@ -386,10 +402,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             }
             V v = loaded.get(k);
             if (v != null) {
-                storeBoth(k, v, gens[i], fromL2 != null, observed[i]);
+                storeBoth(k, v, gens[i], fromL2 != null, observed[i], null);
                 result.put(k, v);
             } else if (config.cacheNulls()) {
-                storeBoth(k, ABSENT, gens[i], fromL2 != null, observed[i]);
+                storeBoth(k, ABSENT, gens[i], fromL2 != null, observed[i], null);
             }
         }
         return result;
@@ -397,10 +413,23 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     @Override
     public void put(String key, V value) {
+        putInternal(key, value, null);
+    }
+
+    @Override
+    public void put(String key, V value, Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, was " + ttl);
+        }
+        putInternal(key, value, ttl);
+    }
+
+    private void putInternal(String key, V value, @Nullable Duration ttl) {
         validate(key);
         Objects.requireNonNull(value, "value");
         puts.increment();
-        storeBoth(key, value, generation(key), false, null);
+        storeBoth(key, value, generation(key), false, null, ttl);
         // Other nodes may hold the previous value in their L1.
         bus.publish(name, InvalidationBus.KEY, key);
     }
@@ -580,8 +609,9 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
      * Stores in L1 (if no local invalidation happened since {@code gen}) and L2: unconditionally for
      * puts, or only if L2 still holds what the load observed ({@code conditional}).
      */
-    private void storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed) {
-        storeL1(key, value, gen);
+    private void storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed,
+                           @Nullable Duration ttl) {
+        storeL1(key, value, gen, ttl);
         if (remote == null) {
             return;
         }
@@ -607,25 +637,25 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
         String full = namespace + key;
         boolean written = conditional
-                ? remote.setIfUnchanged(full, payload, l2Ttl(value), observed)
-                : remote.set(full, payload, l2Ttl(value));
+                ? remote.setIfUnchanged(full, payload, l2Ttl(value, ttl), observed)
+                : remote.set(full, payload, l2Ttl(value, ttl));
         if (written && generation(key) != gen) {
             // An invalidation raced the write: do not let the stale value survive in L2.
             remote.set(full, tombstone(), TOMBSTONE_TTL);
         }
     }
 
-    private void storeL1(String key, Object value, long gen) {
+    private void storeL1(String key, Object value, long gen, @Nullable Duration override) {
         if (l1 == null) {
             return;
         }
-        long ttl = l1TtlNanos(value);
+        long ttl = l1TtlNanos(value, override);
         l1.asMap().compute(key, (k, old) -> generation(k) == gen
                 ? new L1Entry(value, ttl, clock.monotonicTime()) : old);
     }
 
-    private long l1TtlNanos(Object value) {
-        Duration ttl = config.l1Ttl();
+    private long l1TtlNanos(Object value, @Nullable Duration override) {
+        Duration ttl = override != null && override.compareTo(config.l1Ttl()) < 0 ? override : config.l1Ttl();
         if (value == ABSENT && config.nullTtl().compareTo(ttl) < 0) {
             ttl = config.nullTtl();
         }
@@ -635,8 +665,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         return ttl.toNanos();
     }
 
-    private Duration l2Ttl(Object value) {
-        Duration ttl = config.l2Ttl();
+    private Duration l2Ttl(Object value, @Nullable Duration override) {
+        Duration ttl = override != null ? override : config.l2Ttl();
         if (value == ABSENT && config.nullTtl().compareTo(ttl) < 0) {
             ttl = config.nullTtl();
         }

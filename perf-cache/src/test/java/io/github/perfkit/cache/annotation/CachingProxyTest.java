@@ -155,6 +155,27 @@ class CachingProxyTest {
         int a();
     }
 
+    /** Bad ttl. */
+    public interface BadTtl {
+        @Cached(cache = "users", ttl = "soon")
+        String a();
+    }
+
+    /** A ttl'd method. */
+    public interface WithTtl {
+        @Cached(cache = "users", key = "ttl", ttl = "90s")
+        String a();
+    }
+
+    @Test
+    void ttlAttributeIsParsedAtCreationAndUsed() {
+        WithTtl p = CachingProxy.create(WithTtl.class, () -> "v", manager);
+        assertThat(p.a()).isEqualTo("v");
+        assertThat(cache.getIfPresent("ttl")).isEqualTo("v");
+        assertThatThrownBy(() -> CachingProxy.create(BadTtl.class, () -> "x", manager))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'soon'");
+    }
+
     @Test
     void invalidDeclarationsFailAtCreation() {
         assertThatThrownBy(() -> CachingProxy.create(Bad.class, () -> "x", manager))
