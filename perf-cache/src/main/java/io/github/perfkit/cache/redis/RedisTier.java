@@ -9,14 +9,18 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -48,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * bounded request queue, commands rejected while disconnected, a short command timeout, TCP
  * keepalive and {@code TCP_USER_TIMEOUT}. Connects in the background, so the application starts
  * while Redis is down; reconnects by itself. Pattern deletes use {@code SCAN} and {@code UNLINK},
- * never {@code KEYS}. Single Redis node or replica set primary (not Redis Cluster). Thread-safe.
+ * never {@code KEYS}; in a Redis Cluster ({@link RedisTierConfig#cluster()}) the scan visits every
+ * master and multi-key deletes are split by slot. Thread-safe.
  */
 public final class RedisTier implements RemoteTier {
 
@@ -64,10 +69,11 @@ public final class RedisTier implements RemoteTier {
     private final RedisTierConfig config;
     private volatile @Nullable String setIfUnchangedSha;
     private final ClientResources resources;
-    private final RedisClient client;
+    private final AbstractRedisClient client;
     private final ScheduledExecutorService connector;
     private final Map<String, Subscriber> subscriptions = new ConcurrentHashMap<>();
-    private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
+    private volatile @Nullable StatefulConnection<String, byte[]> connection;
+    private volatile @Nullable RedisClusterCommands<String, byte[]> sync;
     private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean closed;
 
@@ -80,14 +86,22 @@ public final class RedisTier implements RemoteTier {
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), config.maxReconnectDelay(), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, uri);
-        client.setOptions(ClientOptions.builder()
+        ClientOptions options = ClientOptions.builder()
                 .autoReconnect(true)
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.builder().timeoutSource(new BulkAwareTimeout(config)).build())
                 .socketOptions(socketOptions(config))
-                .build());
+                .build();
+        if (config.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
+            cluster.setOptions(ClusterClientOptions.builder(options).build());
+            this.client = cluster;
+        } else {
+            RedisClient standalone = RedisClient.create(resources, uri);
+            standalone.setOptions(options);
+            this.client = standalone;
+        }
         this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "perfkit-redis-connector");
             t.setDaemon(true);
@@ -150,7 +164,7 @@ public final class RedisTier implements RemoteTier {
 
     /** @return whether the command connection is established and currently connected */
     public boolean isConnected() {
-        StatefulRedisConnection<String, byte[]> c = connection;
+        StatefulConnection<String, byte[]> c = connection;
         return c != null && c.isOpen();
     }
 
@@ -160,13 +174,23 @@ public final class RedisTier implements RemoteTier {
         }
         try {
             if (connection == null) {
-                StatefulRedisConnection<String, byte[]> c = client.connect(CODEC);
-                c.setTimeout(config.commandTimeout());
-                connection = c;
-                LOG.info("connected to Redis at {}", config.uri());
+                if (client instanceof RedisClusterClient cluster) {
+                    StatefulRedisClusterConnection<String, byte[]> c = cluster.connect(CODEC);
+                    c.setTimeout(config.commandTimeout());
+                    sync = c.sync();
+                    connection = c;
+                } else {
+                    StatefulRedisConnection<String, byte[]> c = ((RedisClient) client).connect(CODEC);
+                    c.setTimeout(config.commandTimeout());
+                    sync = c.sync();
+                    connection = c;
+                }
+                LOG.info("connected to Redis{} at {}", config.cluster() ? " Cluster" : "", config.uri());
             }
             if (pubSub == null) {
-                StatefulRedisPubSubConnection<String, String> p = client.connectPubSub(StringCodec.UTF8);
+                StatefulRedisPubSubConnection<String, String> p = client instanceof RedisClusterClient cluster
+                        ? cluster.connectPubSub(StringCodec.UTF8)
+                        : ((RedisClient) client).connectPubSub(StringCodec.UTF8);
                 p.setTimeout(Duration.ofSeconds(2));
                 p.addListener(new RedisPubSubAdapter<>() {
                     @Override
@@ -204,12 +228,12 @@ public final class RedisTier implements RemoteTier {
         }
     }
 
-    private RedisCommands<String, byte[]> commands() {
-        StatefulRedisConnection<String, byte[]> c = connection;
+    private RedisClusterCommands<String, byte[]> commands() {
+        RedisClusterCommands<String, byte[]> c = sync;
         if (c == null || closed) {
             throw new RemoteTierException("not connected to Redis", false, null);
         }
-        return c.sync();
+        return c;
     }
 
     private static RemoteTierException wrap(String op, RuntimeException e) {
@@ -255,7 +279,7 @@ public final class RedisTier implements RemoteTier {
     @Override
     public boolean setIfUnchanged(String key, byte[] value, Duration ttl, byte @Nullable [] expected) {
         try {
-            RedisCommands<String, byte[]> cmd = commands();
+            RedisClusterCommands<String, byte[]> cmd = commands();
             byte[] px = Long.toString(Math.max(1, ttl.toMillis())).getBytes(StandardCharsets.US_ASCII);
             byte[] exp = expected == null ? EMPTY : expected;
             String sha = setIfUnchangedSha;
@@ -288,7 +312,7 @@ public final class RedisTier implements RemoteTier {
     @Override
     public long deleteMatching(String pattern) {
         try {
-            RedisCommands<String, byte[]> cmd = commands();
+            RedisClusterCommands<String, byte[]> cmd = commands();
             ScanArgs args = ScanArgs.Builder.matches(pattern).limit(config.scanCount());
             List<String> batch = new ArrayList<>(config.unlinkBatch());
             long deleted = 0;
@@ -304,7 +328,8 @@ public final class RedisTier implements RemoteTier {
                 if (cursor.isFinished()) {
                     break;
                 }
-                cursor = cmd.scan(ScanCursor.of(cursor.getCursor()), args);
+                // Pass the cursor object itself: in a cluster it also tracks which master is being scanned.
+                cursor = cmd.scan(cursor, args);
             }
             if (!batch.isEmpty()) {
                 deleted += cmd.unlink(batch.toArray(String[]::new));
@@ -353,7 +378,7 @@ public final class RedisTier implements RemoteTier {
             if (p != null) {
                 p.close();
             }
-            StatefulRedisConnection<String, byte[]> c = connection;
+            StatefulConnection<String, byte[]> c = connection;
             if (c != null) {
                 c.close();
             }

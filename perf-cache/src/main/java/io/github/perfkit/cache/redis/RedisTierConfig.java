@@ -40,6 +40,7 @@ public final class RedisTierConfig {
     private final Duration tcpUserTimeout;
     private final Duration connectRetry;
     private final Duration bulkCommandTimeout;
+    private final boolean cluster;
     private final Duration maxReconnectDelay;
 
     private RedisTierConfig(Builder b) {
@@ -53,6 +54,7 @@ public final class RedisTierConfig {
         this.tcpUserTimeout = b.tcpUserTimeout;
         this.connectRetry = b.connectRetry;
         this.bulkCommandTimeout = b.bulkCommandTimeout;
+        this.cluster = b.cluster;
         this.maxReconnectDelay = b.maxReconnectDelay;
     }
 
@@ -110,6 +112,11 @@ public final class RedisTierConfig {
         return connectRetry;
     }
 
+    /** @return whether {@link #uri()} is a seed node of a Redis Cluster */
+    public boolean cluster() {
+        return cluster;
+    }
+
     /** @return the timeout of the SCAN and UNLINK steps of a pattern invalidation */
     public Duration bulkCommandTimeout() {
         return bulkCommandTimeout;
@@ -132,6 +139,7 @@ public final class RedisTierConfig {
         private Duration tcpUserTimeout = DEFAULT_TCP_USER_TIMEOUT;
         private Duration connectRetry = DEFAULT_CONNECT_RETRY;
         private Duration bulkCommandTimeout = DEFAULT_BULK_COMMAND_TIMEOUT;
+        private boolean cluster;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
 
         private Builder() {
@@ -215,6 +223,15 @@ public final class RedisTierConfig {
          */
         public Builder connectRetry(Duration retry) {
             this.connectRetry = Objects.requireNonNull(retry, "connectRetry");
+            return this;
+        }
+
+        /**
+         * @param cluster true when {@link #uri} is a seed node of a Redis Cluster
+         * @return this builder
+         */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
             return this;
         }
 

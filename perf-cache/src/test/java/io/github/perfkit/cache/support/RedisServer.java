@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -30,6 +31,7 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
 
     private final int port;
     private final boolean shipped;
+    private final List<String> extraArgs;
     private volatile Process process;
 
     /** A server on a fresh free port (not started). */
@@ -44,9 +46,49 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         this(port, false);
     }
 
-    private RedisServer(int port, boolean shipped) {
+    private RedisServer(int port, boolean shipped, String... extraArgs) {
         this.port = port;
         this.shipped = shipped;
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    /**
+     * A Redis Cluster node (cluster bus on port + 10000), empty on start.
+     *
+     * @param port the port; port + 10000 must be free too
+     * @return the node (not started)
+     */
+    public static RedisServer clusterNode(int port) {
+        Path conf = DIR.resolve("nodes-" + port + ".conf");
+        try {
+            Files.createDirectories(DIR);
+            Files.deleteIfExists(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RedisServer(port, false, "--cluster-enabled", "yes", "--cluster-config-file",
+                conf.toAbsolutePath().toString(), "--cluster-node-timeout", "2000");
+    }
+
+    /**
+     * @return a free port whose cluster bus port (port + 10000) is free as well
+     */
+    public static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int p = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000);
+            if (isFree(p) && isFree(p + 10_000)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port pair for a cluster node");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -105,8 +147,10 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             Files.createDirectories(DIR);
             killStale();
             Path bin = shipped ? extractShipped() : onPath().orElseGet(RedisServer::extractShipped);
-            ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+            List<String> command = new java.util.ArrayList<>(List.of(bin.toString(), "--port", String.valueOf(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            command.addAll(extraArgs);
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(DIR.resolve("redis-" + port + ".log").toFile());
             process = pb.start();
