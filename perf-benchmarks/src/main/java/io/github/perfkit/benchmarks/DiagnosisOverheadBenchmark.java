@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run (nothing else running on the machine):
  * <pre>
  * ./mvnw -q -pl perf-benchmarks -am package -DskipTests
- * java -jar perf-benchmarks/target/benchmarks.jar DiagnosisOverheadBenchmark -t 2 -prof gc
+ * java -jar perf-benchmarks/target/benchmarks.jar DiagnosisOverheadBenchmark -prof gc
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
