@@ -65,7 +65,8 @@ class RedisClusterIT {
             MultilevelCache<String> cb = b.cache("c", CacheConfig.builder().l2TtlJitter(0).build(), JsonCodec.of(String.class));
             await().atMost(Duration.ofSeconds(20)).until(() -> {
                 ca.get("probe", k -> "p");
-                return "closed".equals(a.remoteState()) && cb.getIfPresent("probe") != null;
+                return "closed".equals(a.remoteState()) && cb.getIfPresent("probe") != null
+                        && subscribed(ra) && subscribed(rb);
             });
             for (int i = 0; i < 3_000; i++) {
                 ca.put("item:" + i, "v" + i);
@@ -86,6 +87,12 @@ class RedisClusterIT {
             ca.evict("keep:1");
             await().atMost(Duration.ofSeconds(2)).until(() -> "reloaded".equals(cb.get("keep:1", k -> "reloaded")));
         }
+    }
+
+    /** The invalidation subscription is established when the first (re)subscription clears L1. */
+    private static boolean subscribed(SimpleMeterRegistry registry) {
+        var clears = registry.find(MetricNames.L1_CLEARS).tag("reason", "resubscribed").counter();
+        return clears != null && clears.count() >= 1;
     }
 
     private static CacheManager manager(SimpleMeterRegistry registry) {
