@@ -4,6 +4,7 @@ import io.github.perfkit.core.diagnostics.ClassDelta;
 import io.github.perfkit.core.diagnostics.HeapDiagnostics;
 import io.github.perfkit.core.diagnostics.HeapHistogram;
 import io.github.perfkit.core.diagnostics.HistogramDiff;
+import io.github.perfkit.core.diagnostics.ThreadDiagnostics;
 import io.github.perfkit.core.findings.ContinuousDiagnosis;
 import io.github.perfkit.core.findings.DiagnosisConfig;
 import io.github.perfkit.core.findings.Finding;
@@ -245,7 +246,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         if (started == null || started.getJavaName() == null) {
             return;
         }
-        String prefix = prefix(started.getJavaName());
+        String prefix = ThreadDiagnostics.namePrefix(started.getJavaName());
         Map<String, Acc> creators = creatorsByPrefix.get(prefix);
         if (creators == null) {
             if (creatorsByPrefix.size() >= MAX_KEYS) {
@@ -259,11 +260,6 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         if (culprit != null) {
             window.add(creators, culprit, 1, trace);
         }
-    }
-
-    /** A thread name with its numbers replaced, so {@code pool-3-thread-17} counts as {@code pool-#-thread-#}. */
-    static String prefix(String threadName) {
-        return threadName.replaceAll("[0-9]+", "#");
     }
 
     private void onFlush() {
@@ -419,7 +415,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         Map<String, Integer> live = new HashMap<>();
         for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds(), 0)) {
             if (info != null && live.size() < MAX_KEYS) {
-                live.merge(prefix(info.getThreadName()), 1, Integer::sum);
+                live.merge(ThreadDiagnostics.namePrefix(info.getThreadName()), 1, Integer::sum);
             }
         }
         int keep = config.threadLeakWindows();
