@@ -10,6 +10,7 @@ import io.github.perfkit.alerts.internal.Stats;
 import io.github.perfkit.core.history.TimeSeries;
 import io.github.perfkit.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Tags;
+import io.github.perfkit.core.diagnostics.ThreadDiagnostics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.time.Duration;
@@ -85,18 +86,11 @@ public final class ThreadLeakDetector extends AbstractRule {
     public static Map<String, Integer> liveThreadPrefixes() {
         Map<String, Integer> out = new HashMap<>();
         for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false, 0)) {
-            out.merge(prefixOf(t.getThreadName()), 1, Integer::sum);
+            out.merge(ThreadDiagnostics.namePrefix(t.getThreadName()), 1, Integer::sum);
         }
         return out;
     }
 
-    /**
-     * @param threadName a thread name
-     * @return the name with each digit run replaced by {@code #}
-     */
-    public static String prefixOf(String threadName) {
-        return threadName.replaceAll("[0-9]+", "#");
-    }
 
     @Override
     public List<Finding> evaluate(RuleContext context) {

@@ -93,7 +93,7 @@ class DetectorsTest {
         assertThat(f.active()).isTrue();
         assertThat(f.value()).isEqualTo(12, org.assertj.core.data.Offset.offset(0.01)); // threads per minute
         assertThat(f.description()).contains("grew most: pool-#-thread-# +").doesNotContain("http-nio");
-        assertThat(ThreadLeakDetector.prefixOf("pool-12-thread-3")).isEqualTo("pool-#-thread-#");
+        assertThat(io.github.perfkit.core.diagnostics.ThreadDiagnostics.namePrefix("pool-12-thread-3")).isEqualTo("pool-#-thread-#");
     }
 
     @Test
