@@ -213,7 +213,8 @@
     var rows = state.ops.slice().sort(function (a, b) {
       var x = opValue(a, key), y = opValue(b, key);
       if (typeof x === 'string' || typeof y === 'string') {
-        return dir * String(x === undefined || x === null ? '' : x).localeCompare(String(y === undefined || y === null ? '' : y));
+        var sx = String(x === undefined || x === null ? '' : x), sy = String(y === undefined || y === null ? '' : y);
+        return dir * (sx < sy ? -1 : sx > sy ? 1 : 0);
       }
       return dir * ((x || 0) - (y || 0));
     });

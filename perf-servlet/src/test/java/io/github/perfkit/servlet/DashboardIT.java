@@ -1,0 +1,220 @@
+package io.github.perfkit.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.github.perfkit.core.Scope;
+import io.github.perfkit.core.spi.StatusContributor;
+import io.micrometer.core.instrument.Tags;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in real headless Chromium (system browser and driver) against an embedded Jetty:
+ * what a person sees. A missing browser fails the test, with or without {@code CI=true}.
+ */
+class DashboardIT {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    /** Values that would run script if the page rendered them as HTML. */
+    private static final String SCRIPT_NAME = "<script>window.__pwned='name'</script>";
+    private static final String SCRIPT_TAG = "<img src=x onerror=\"window.__pwned='tag'\">";
+    private static final String SCRIPT_SECTION = "<script>window.__pwned='section'</script>";
+    private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
+
+    private static TestServer server;
+    private static WebDriver driver;
+    private static Path profileDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        requireBrowser();
+        server = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.builder().version("1.2.3").build());
+        server.perf.profiler().setSamplingRate(1.0);
+        server.perf.register(new StatusContributor() {
+            @Override
+            public String name() {
+                return "xss-check";
+            }
+
+            @Override
+            public Map<String, Object> status() {
+                return Map.of("note", SCRIPT_SECTION, "entries", 42, "nested", Map.of(SCRIPT_TAG, "value"));
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            assertThat(server.get("/users/" + i).statusCode()).isEqualTo(200);
+        }
+        assertThat(server.get("/slow").statusCode()).isEqualTo(200);
+        try (Scope s = server.perf.tracker().start(SCRIPT_NAME, "kind", SCRIPT_TAG)) {
+            s.tag("note", SCRIPT_TAG);
+        }
+        // Five minutes of CPU history, so the chart has a line to draw; then real samples.
+        long now = server.perf.clock().wallTime();
+        for (int i = 60; i >= 1; i--) {
+            server.perf.history().record("perfkit.system.cpu.usage", Tags.empty(), now - i * 5_000L,
+                    0.2 + 0.15 * Math.sin(i / 5.0));
+        }
+        server.perf.tick();
+
+        profileDir = Files.createTempDirectory("perfkit-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--no-first-run", "--window-size=1400,2000", "--user-data-dir=" + profileDir);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+        driver.manage().window().setSize(new Dimension(1400, 2000));
+        driver.get("http://127.0.0.1:" + server.port + "/perf/");
+    }
+
+    private static void requireBrowser() {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        for (String exe : List.of(CHROMIUM, CHROMEDRIVER)) {
+            if (!Files.isExecutable(Path.of(exe))) {
+                fail(exe + " is missing: the dashboard test needs the system Chromium and its driver "
+                        + "(apt-get install -y chromium chromium-driver)" + (ci ? " - CI=true never skips it" : ""));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (profileDir != null) {
+                try (Stream<Path> files = Files.walk(profileDir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException e) {
+                    // A temporary profile left behind is harmless.
+                }
+            }
+        }
+    }
+
+    private static WebDriverWait await() {
+        return new WebDriverWait(driver, Duration.ofSeconds(20));
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    @Test
+    void overviewCardsShowNumbers() {
+        for (String card : List.of("cpu", "heap", "threads", "rps", "errors", "p95")) {
+            WebElement value = driver.findElement(By.id("card-" + card + "-value"));
+            await().withMessage("card " + card + " shows a number")
+                    .until(d -> value.getText().matches(".*\\d.*"));
+        }
+        WebElement threads = driver.findElement(By.id("card-threads-value"));
+        assertThat(Integer.parseInt(threads.getText().replace(",", ""))).isGreaterThan(3);
+        assertThat(driver.findElement(By.id("card-heap-value")).getText()).matches("[\\d.,]+ (KiB|MiB|GiB).*");
+        await().until(d -> d.findElement(By.id("card-health-value")).getText().matches("UP|DEGRADED|DOWN|UNKNOWN"));
+        assertThat(driver.findElement(By.id("card-health")).getAttribute("class")).matches("card (ok|warn|bad)");
+        assertThat(driver.findElement(By.id("version")).getText()).isEqualTo("v1.2.3");
+        await().withMessage("the event stream is connected").until(d -> d.findElement(By.id("conn")).getText()
+                .equals("live"));
+    }
+
+    @Test
+    void cpuChartDrawsItsLine() {
+        await().withMessage("the CPU chart got its history").until(d -> {
+            String points = d.findElement(By.id("chart-cpu")).getAttribute("data-points");
+            return points != null && Integer.parseInt(points) >= 30;
+        });
+        // Count pixels in the series' stroke colour (#2f6fdf) on the chart canvas: the line was drawn.
+        Object drawn = js("var c = document.querySelector('#chart-cpu canvas');"
+                + "if (!c) { return -1; }"
+                + "var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0;"
+                + "for (var i = 0; i < d.length; i += 4) {"
+                + "  if (Math.abs(d[i] - 47) < 12 && Math.abs(d[i + 1] - 111) < 12 && Math.abs(d[i + 2] - 223) < 12"
+                + "      && d[i + 3] > 200) { n++; } }"
+                + "return n;");
+        assertThat(((Number) drawn).intValue()).as("stroke-coloured pixels on the CPU chart").isGreaterThan(100);
+        assertThat(driver.findElements(By.cssSelector("#charts canvas"))).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void operationsTableListsTrackedOperationsAndSorts() {
+        await().withMessage("db.query is listed").until(d -> d.findElements(By.cssSelector("#operations td.op-name"))
+                .stream().anyMatch(e -> e.getText().equals("db.query")));
+        WebElement nameHeader = driver.findElement(By.cssSelector("#operations th[data-key=name]"));
+        nameHeader.click();
+        List<String> names = driver.findElements(By.cssSelector("#operations td.op-name")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(names).isSortedAccordingTo(String::compareTo).contains("slow.step");
+        assertThat(nameHeader.getAttribute("class")).contains("sorted-asc");
+        nameHeader.click();
+        List<String> reversed = driver.findElements(By.cssSelector("#operations td.op-name")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(reversed).isSortedAccordingTo(Comparator.reverseOrder());
+    }
+
+    @Test
+    void slowRequestTreeExpandsOnClick() {
+        await().withMessage("the slow request is listed").until(d -> d.findElements(
+                By.cssSelector("#slow .slow-request button")).stream().anyMatch(b -> b.getText().contains("GET")));
+        WebElement item = driver.findElements(By.cssSelector("#slow .slow-request")).stream()
+                .filter(li -> li.findElement(By.tagName("button")).getText().contains("GET")).findFirst().orElseThrow();
+        WebElement tree = item.findElement(By.cssSelector("ul.profile-tree"));
+        assertThat(tree.isDisplayed()).isFalse();
+        item.findElement(By.tagName("button")).click();
+        await().until(d -> tree.isDisplayed());
+        assertThat(tree.getText()).contains("slow.step").containsPattern("\\d+(\\.\\d+)? ms");
+        assertThat(item.findElement(By.tagName("button")).getAttribute("aria-expanded")).isEqualTo("true");
+    }
+
+    @Test
+    void valuesContainingMarkupShowAsTextAndNoScriptRuns() throws Exception {
+        await().withMessage("the operation named like a script tag is listed as text").until(d -> d.findElements(
+                By.cssSelector("#operations td.op-name")).stream().anyMatch(e -> e.getText().equals(SCRIPT_NAME)));
+        assertThat(driver.findElement(By.id("operations")).getText()).contains("kind=" + SCRIPT_TAG);
+        await().withMessage("the section value shows as text").until(d -> d.findElement(By.id("sections")).getText()
+                .contains(SCRIPT_SECTION));
+        assertThat(driver.findElement(By.id("sections")).getText()).contains(SCRIPT_TAG, "xss-check");
+        // Open the slow requests' trees too (profile tags carry the same values when profiled).
+        assertThat(js("return typeof window.__pwned;")).isEqualTo("undefined");
+        assertThat(((Number) js("return document.scripts.length;")).intValue()).as("only the two page scripts")
+                .isEqualTo(2);
+        assertThat(((Number) js("return document.querySelectorAll('img').length;")).intValue()).isZero();
+        // Screenshot of the whole page once everything has rendered.
+        await().until(d -> !d.findElements(By.cssSelector("#slow .slow-request")).isEmpty());
+        Files.createDirectories(SCREENSHOT.getParent());
+        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOT,
+                StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(SCREENSHOT)).isGreaterThan(10_000);
+    }
+}
