@@ -124,8 +124,11 @@
       box.appendChild(el('h3', null, c.title));
       var plot = el('div', 'plot');
       box.appendChild(plot);
+      var empty = el('p', 'muted empty', 'No data in this range yet.');
+      empty.hidden = true;
+      box.appendChild(empty);
       root.appendChild(box);
-      state.charts[c.id] = { spec: c, box: box, plot: plot, uplot: null };
+      state.charts[c.id] = { spec: c, box: box, plot: plot, empty: empty, uplot: null, xRange: null };
     });
   }
 
@@ -150,9 +153,13 @@
     return [xs, ys];
   }
 
-  function drawChart(c, data) {
+  function drawChart(c, data, h) {
     var width = Math.max(300, c.box.clientWidth || 420);
+    // The x axis always spans the selected range, however few points it has.
+    c.xRange = [h.from / 1000, h.to / 1000];
     c.box.setAttribute('data-points', String(data[0].length));
+    c.box.setAttribute('data-range', state.range);
+    c.empty.hidden = data[0].length > 0;
     if (c.uplot) {
       c.uplot.setData(data);
       if (Math.abs(c.uplot.width - width) > 4) { c.uplot.setSize({ width: width, height: 180 }); }
@@ -163,7 +170,7 @@
       width: width, height: 180,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: function (u, min, max) { return c.xRange || [min, max]; } } },
       axes: [{}, { size: 60 }],
       series: [{}, { label: c.spec.title, stroke: '#2f6fdf', width: 1.5, fill: 'rgba(47,111,223,0.12)',
         value: function (u, v) { return v === null || v === undefined ? '–' : num(v, 2); } }]
@@ -177,7 +184,7 @@
       getJson(q).then(function (h) {
         var c = state.charts[spec.id];
         var data = mergeSeries(h.series || [], spec);
-        drawChart(c, data);
+        drawChart(c, data, h);
         if (spec.id === 'rate' && state.rps === null && data[1].length > 0) {
           state.rps = data[1][data[1].length - 1];
           setCard('rps', num(state.rps, 2), '');

@@ -29,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -78,7 +79,13 @@ class DashboardIT {
             server.perf.history().record("perfkit.system.cpu.usage", Tags.empty(), now - i * 5_000L,
                     0.2 + 0.15 * Math.sin(i / 5.0));
         }
-        server.perf.tick();
+        // Whole-machine CPU is a delta between two samples: tick until the gauge has a value.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    server.perf.tick();
+                    var g = server.registry().find("perfkit.system.cpu.usage").gauge();
+                    return g != null && Double.isFinite(g.value());
+                });
 
         profileDir = Files.createTempDirectory("perfkit-chromium");
         ChromeOptions options = new ChromeOptions();
@@ -165,6 +172,51 @@ class DashboardIT {
                 + "return n;");
         assertThat(((Number) drawn).intValue()).as("stroke-coloured pixels on the CPU chart").isGreaterThan(100);
         assertThat(driver.findElements(By.cssSelector("#charts canvas"))).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void timeRangeSelectorRequeriesTheHistory() {
+        Select range = new Select(driver.findElement(By.id("range")));
+        try {
+            range.selectByValue("7d");
+            await().withMessage("the charts show 7 days").until(d -> "7d".equals(
+                    d.findElement(By.id("chart-cpu")).getAttribute("data-range")));
+            // 30-minute steps: the five recorded minutes fall into one or two buckets.
+            int points = Integer.parseInt(driver.findElement(By.id("chart-cpu")).getAttribute("data-points"));
+            assertThat(points).isBetween(1, 3);
+        } finally {
+            range.selectByValue("5m");
+            await().until(d -> "5m".equals(d.findElement(By.id("chart-cpu")).getAttribute("data-range")));
+        }
+    }
+
+    @Test
+    void requestRateCardFollowsTheLiveStreamAndTheToggleStopsIt() throws Exception {
+        WebElement rps = driver.findElement(By.id("card-rps-value"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        boolean moved = false;
+        while (!moved && System.nanoTime() < deadline) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(server.get("/users/live" + i).statusCode()).isEqualTo(200);
+            }
+            moved = rps.getText().matches(".*[1-9].*");
+        }
+        assertThat(moved).as("req/s card moved above zero from the event stream: " + rps.getText()).isTrue();
+        WebElement live = driver.findElement(By.id("live"));
+        try {
+            live.click();
+            await().until(d -> d.findElement(By.id("conn")).getText().equals("paused"));
+            String updated = driver.findElement(By.id("updated")).getText();
+            // Paused: no stream event updates the page (events come every 2 s while live).
+            org.awaitility.Awaitility.await().during(Duration.ofMillis(4500)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> driver.findElement(By.id("updated")).getText().equals(updated));
+        } finally {
+            if (!live.isSelected()) {
+                live.click();
+            }
+            await().until(d -> d.findElement(By.id("conn")).getText().equals("live"));
+        }
     }
 
     @Test
