@@ -26,6 +26,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -172,6 +173,40 @@ class DashboardIT {
                 + "return n;");
         assertThat(((Number) drawn).intValue()).as("stroke-coloured pixels on the CPU chart").isGreaterThan(100);
         assertThat(driver.findElements(By.cssSelector("#charts canvas"))).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void withoutTheEventStreamThePagePolls() throws Exception {
+        try (TestServer noStream = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.ofDefaults())) {
+            // Take every stream slot, so the page's own stream is refused with 429.
+            List<java.io.InputStream> held = new java.util.ArrayList<>();
+            for (int i = 0; i < PerfEndpointsServlet.MAX_STREAMS; i++) {
+                var r = noStream.client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + noStream.port + "/perf/api/stream?interval=1m")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(r.statusCode()).isEqualTo(200);
+                held.add(r.body());
+            }
+            assertThat(noStream.get("/perf/api/stream").statusCode()).isEqualTo(429);
+            String original = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.TAB);
+            try {
+                driver.get("http://127.0.0.1:" + noStream.port + "/perf/");
+                await().withMessage("the refused stream falls back to polling").until(d -> d.findElement(By.id("conn"))
+                        .getText().equals("polling"));
+                assertThat(driver.findElements(By.cssSelector("#operations td.op-name"))).isEmpty();
+                assertThat(noStream.get("/users/7").statusCode()).isEqualTo(200);
+                await().withMessage("a poll shows the new operation").until(d -> d.findElements(
+                        By.cssSelector("#operations td.op-name")).stream().anyMatch(e -> e.getText().equals("db.query")));
+                await().until(d -> d.findElement(By.id("card-threads-value")).getText().matches("\\d+"));
+            } finally {
+                driver.close();
+                driver.switchTo().window(original);
+                for (java.io.InputStream in : held) {
+                    in.close();
+                }
+            }
+        }
     }
 
     @Test
