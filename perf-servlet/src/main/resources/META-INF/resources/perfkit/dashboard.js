@@ -11,8 +11,20 @@
     { id: 'heap', title: 'Heap used (MiB)', metric: 'perfkit.jvm.heap.used', scale: 1 / 1048576, agg: 'sum' },
     { id: 'gc', title: 'GC pressure (%)', metric: 'perfkit.jvm.gc.pressure', scale: 100, agg: 'avg' },
     { id: 'threads', title: 'Live threads', metric: 'perfkit.jvm.threads.live', scale: 1, agg: 'sum' },
-    { id: 'rate', title: 'HTTP requests /s', metric: 'perfkit.http.server.requests.count', scale: 1, agg: 'sum' }
+    { id: 'rate', title: 'HTTP requests /s by status class', metric: 'perfkit.http.server.requests.count', scale: 1,
+      agg: 'sum', groupBy: 'status.class' },
+    { id: 'states', title: 'Threads by state', metric: 'perfkit.jvm.threads.states', scale: 1, agg: 'sum',
+      groupBy: 'state' },
+    { id: 'pools', title: 'Memory by pool (MiB)', metric: 'perfkit.jvm.memory.used', scale: 1 / 1048576, agg: 'sum',
+      groupBy: 'pool' },
+    { id: 'cores', title: 'CPU per core (%)', metric: 'perfkit.system.cpu.core.usage', scale: 100, agg: 'avg',
+      groupBy: 'core' },
+    { id: 'network', title: 'Network received (KiB/s)', metric: 'perfkit.system.network.received', scale: 1 / 1024,
+      agg: 'sum', groupBy: 'interface' }
   ];
+  var MAX_LINES = 12;
+  var PALETTE = ['#2f6fdf', '#d0342c', '#1f9d55', '#d08a00', '#7b4fd6', '#0f8b8d', '#c2417a', '#5d6b82',
+    '#8a6d00', '#2d9cdb', '#a83232', '#3f7f3f'];
   var CARDS = [
     { id: 'cpu', label: 'CPU' }, { id: 'heap', label: 'Heap' }, { id: 'rps', label: 'Requests /s' },
     { id: 'p95', label: 'p95 (slowest op)' }, { id: 'errors', label: 'Error rate' },
@@ -133,33 +145,51 @@
   }
 
   function mergeSeries(series, spec) {
-    // One line per chart: series of the same metric (e.g. per tag) are summed or averaged per timestamp.
-    var byTime = {};
+    // Series of one metric are grouped by one tag (or all into one line), then summed or averaged per timestamp.
+    var groups = {}, allTimes = {};
     series.forEach(function (s) {
+      var key = spec.groupBy ? String((s.tags || {})[spec.groupBy] || '(none)') : spec.title;
+      var g = groups[key] || (groups[key] = {});
       (s.points || []).forEach(function (p) {
         var t = p[0];
-        var b = byTime[t] || (byTime[t] = { sum: 0, n: 0 });
+        allTimes[t] = true;
+        var b = g[t] || (g[t] = { sum: 0, n: 0 });
         b.sum += p[3];
         b.n += 1;
       });
     });
-    var times = Object.keys(byTime).map(Number).sort(function (a, b) { return a - b; });
-    var xs = [], ys = [];
-    times.forEach(function (t) {
-      var b = byTime[t];
-      xs.push(t / 1000);
-      ys.push((spec.agg === 'avg' ? b.sum / b.n : b.sum) * spec.scale);
+    var labels = Object.keys(groups).sort(function (a, b) {
+      var na = Number(a), nb = Number(b);
+      if (isFinite(na) && isFinite(nb)) { return na - nb; }
+      return a < b ? -1 : a > b ? 1 : 0;
+    }).slice(0, MAX_LINES);
+    var times = Object.keys(allTimes).map(Number).sort(function (a, b) { return a - b; });
+    var data = [times.map(function (t) { return t / 1000; })];
+    labels.forEach(function (label) {
+      var g = groups[label];
+      data.push(times.map(function (t) {
+        var b = g[t];
+        return b ? (spec.agg === 'avg' ? b.sum / b.n : b.sum) * spec.scale : null;
+      }));
     });
-    return [xs, ys];
+    if (labels.length === 0) { data.push([]); labels.push(spec.title); }
+    return { data: data, labels: labels };
   }
 
-  function drawChart(c, data, h) {
+  function drawChart(c, merged, h) {
+    var data = merged.data;
     var width = Math.max(300, c.box.clientWidth || 420);
     // The x axis always spans the selected range, however few points it has.
     c.xRange = [h.from / 1000, h.to / 1000];
     c.box.setAttribute('data-points', String(data[0].length));
     c.box.setAttribute('data-range', state.range);
     c.empty.hidden = data[0].length > 0;
+    var labelKey = merged.labels.join('\u0000');
+    if (c.uplot && c.labelKey !== labelKey) {
+      c.uplot.destroy();
+      c.uplot = null;
+    }
+    c.labelKey = labelKey;
     if (c.uplot) {
       c.uplot.setData(data);
       if (Math.abs(c.uplot.width - width) > 4) { c.uplot.setSize({ width: width, height: 180 }); }
@@ -172,8 +202,12 @@
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, range: function (u, min, max) { return c.xRange || [min, max]; } } },
       axes: [{}, { size: 60 }],
-      series: [{}, { label: c.spec.title, stroke: '#2f6fdf', width: 1.5, fill: 'rgba(47,111,223,0.12)',
-        value: function (u, v) { return v === null || v === undefined ? '–' : num(v, 2); } }]
+      series: [{}].concat(merged.labels.map(function (label, i) {
+        var line = { label: label, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false,
+          value: function (u, v) { return v === null || v === undefined ? '–' : num(v, 2); } };
+        if (merged.labels.length === 1) { line.fill = 'rgba(47,111,223,0.12)'; }
+        return line;
+      }))
     }, data, c.plot);
   }
 
@@ -183,10 +217,12 @@
       var q = 'api/history?metric=' + encodeURIComponent(spec.metric) + '&range=' + state.range + '&step=' + step;
       getJson(q).then(function (h) {
         var c = state.charts[spec.id];
-        var data = mergeSeries(h.series || [], spec);
-        drawChart(c, data, h);
-        if (spec.id === 'rate' && state.rps === null && data[1].length > 0) {
-          state.rps = data[1][data[1].length - 1];
+        var merged = mergeSeries(h.series || [], spec);
+        drawChart(c, merged, h);
+        if (spec.id === 'rate' && state.rps === null && merged.data[0].length > 0) {
+          var last = merged.data[0].length - 1, total = 0;
+          for (var i = 1; i < merged.data.length; i++) { total += merged.data[i][last] || 0; }
+          state.rps = total;
           setCard('rps', num(state.rps, 2), '');
         }
       }).catch(failed('history ' + spec.metric));

@@ -210,6 +210,17 @@ class DashboardIT {
     }
 
     @Test
+    void groupedChartsDrawOneLinePerTagValue() {
+        await().withMessage("threads by state has a line per state").until(d -> {
+            String legend = d.findElement(By.cssSelector("#chart-states .u-legend")).getText();
+            return legend.contains("runnable") && legend.contains("waiting");
+        });
+        assertThat(driver.findElements(By.cssSelector("#chart-states .u-legend .u-series")).size())
+                .as("x series + one per state").isGreaterThanOrEqualTo(3);
+        await().until(d -> d.findElement(By.cssSelector("#chart-pools .u-legend")).getText().matches("(?s).*\\S+.*"));
+    }
+
+    @Test
     void timeRangeSelectorRequeriesTheHistory() {
         Select range = new Select(driver.findElement(By.id("range")));
         try {
