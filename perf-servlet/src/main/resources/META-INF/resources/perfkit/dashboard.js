@@ -389,8 +389,8 @@
         tr.appendChild(el('td', 'num', num(c.responseTimeMillis, 2)));
         body.appendChild(tr);
       });
-      if (!state.lastSummary || !state.live || !state.source) {
-        // Without the stream, the status gives the same summary values.
+      if (!state.lastSummary || (state.live && !state.source)) {
+        // Before the first stream event, or when polling, the status gives the same summary values.
         onSummary({ timestamp: Date.now(), systemCpuUsage: (s.system || {}).cpuUsage, jvm: s.jvm || {},
           http: (state.lastSummary && state.lastSummary.http) || { requests: 0, serverErrors: 0 } });
       }

@@ -23,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -133,7 +134,17 @@ class DashboardIT {
     }
 
     private static WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
+        // The page re-renders its tables every few seconds: elements found earlier may go stale.
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The texts of the elements a selector matches, read in one script run (never stale). */
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(String selector) {
+        return (List<String>) js("return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".map(function (e) { return e.textContent; });", selector);
     }
 
     private static Object js(String script, Object... args) {
@@ -271,28 +282,36 @@ class DashboardIT {
                 .stream().anyMatch(e -> e.getText().equals("db.query")));
         WebElement nameHeader = driver.findElement(By.cssSelector("#operations th[data-key=name]"));
         nameHeader.click();
-        List<String> names = driver.findElements(By.cssSelector("#operations td.op-name")).stream()
-                .map(WebElement::getText).toList();
-        assertThat(names).isSortedAccordingTo(String::compareTo).contains("slow.step");
+        List<String> names = texts("#operations td.op-name");
+        assertThat(names).isSortedAccordingTo(String::compareTo).contains("slow.step", "db.query");
         assertThat(nameHeader.getAttribute("class")).contains("sorted-asc");
         nameHeader.click();
-        List<String> reversed = driver.findElements(By.cssSelector("#operations td.op-name")).stream()
-                .map(WebElement::getText).toList();
-        assertThat(reversed).isSortedAccordingTo(Comparator.reverseOrder());
+        assertThat(texts("#operations td.op-name")).isSortedAccordingTo(Comparator.reverseOrder())
+                .containsExactlyInAnyOrderElementsOf(names);
+        driver.findElement(By.cssSelector("#operations th[data-key=count]")).click();
+        assertThat(texts("#operations td:nth-child(3)").stream().map(t -> Long.parseLong(t.replace(",", ""))).toList())
+                .as("counts, highest first").isSortedAccordingTo(Comparator.reverseOrder());
     }
 
     @Test
     void slowRequestTreeExpandsOnClick() {
         await().withMessage("the slow request is listed").until(d -> d.findElements(
                 By.cssSelector("#slow .slow-request button")).stream().anyMatch(b -> b.getText().contains("GET")));
-        WebElement item = driver.findElements(By.cssSelector("#slow .slow-request")).stream()
-                .filter(li -> li.findElement(By.tagName("button")).getText().contains("GET")).findFirst().orElseThrow();
-        WebElement tree = item.findElement(By.cssSelector("ul.profile-tree"));
-        assertThat(tree.isDisplayed()).isFalse();
-        item.findElement(By.tagName("button")).click();
-        await().until(d -> tree.isDisplayed());
-        assertThat(tree.getText()).contains("slow.step").containsPattern("\\d+(\\.\\d+)? ms");
-        assertThat(item.findElement(By.tagName("button")).getAttribute("aria-expanded")).isEqualTo("true");
+        // The slowest request (listed first) is GET /slow, whose tree holds the slow.step scope.
+        By first = By.cssSelector("#slow .slow-request:first-child");
+        await().until(d -> !d.findElement(first).findElement(By.cssSelector("ul.profile-tree")).isDisplayed());
+        await().until(d -> {
+            d.findElement(first).findElement(By.tagName("button")).click();
+            return true;
+        });
+        await().withMessage("the tree expanded").until(d -> {
+            WebElement tree = d.findElement(first).findElement(By.cssSelector("ul.profile-tree"));
+            return tree.isDisplayed() && tree.getText().contains("slow.step");
+        });
+        assertThat(texts("#slow .slow-request:first-child ul.profile-tree .dur")).anyMatch(
+                t -> t.matches("\\d+(\\.\\d+)? ms"));
+        assertThat(driver.findElement(first).findElement(By.tagName("button")).getAttribute("aria-expanded"))
+                .isEqualTo("true");
     }
 
     @Test
