@@ -46,6 +46,7 @@ class DashboardIT {
     private static final String SCRIPT_NAME = "<script>window.__pwned='name'</script>";
     private static final String SCRIPT_TAG = "<img src=x onerror=\"window.__pwned='tag'\">";
     private static final String SCRIPT_SECTION = "<script>window.__pwned='section'</script>";
+    private static final String SCRIPT_STATE = "<script>window.__pwned='metric'</script>";
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
 
     private static TestServer server;
@@ -81,6 +82,8 @@ class DashboardIT {
             server.perf.history().record("perfkit.system.cpu.usage", Tags.empty(), now - i * 5_000L,
                     0.2 + 0.15 * Math.sin(i / 5.0));
         }
+        // A metric series whose tag value is markup: the threads-by-state chart labels a line with it.
+        server.perf.history().record("perfkit.jvm.threads.states", Tags.of("state", SCRIPT_STATE), now - 10_000L, 1);
         // Whole-machine CPU is a delta between two samples: tick until the gauge has a value.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
@@ -322,7 +325,8 @@ class DashboardIT {
         await().withMessage("the section value shows as text").until(d -> d.findElement(By.id("sections")).getText()
                 .contains(SCRIPT_SECTION));
         assertThat(driver.findElement(By.id("sections")).getText()).contains(SCRIPT_TAG, "xss-check");
-        // Open the slow requests' trees too (profile tags carry the same values when profiled).
+        await().withMessage("the metric's tag value labels a chart line as text").until(d -> d.findElement(
+                By.cssSelector("#chart-states .u-legend")).getText().contains(SCRIPT_STATE));
         assertThat(js("return typeof window.__pwned;")).isEqualTo("undefined");
         assertThat(((Number) js("return document.scripts.length;")).intValue()).as("only the two page scripts")
                 .isEqualTo(2);
