@@ -83,6 +83,23 @@ class DashboardAssetsIT {
     }
 
     @Test
+    void thePageFollowsTheEndpointsAccessRules() throws Exception {
+        // 127.0.0.1 is a trusted proxy here: X-Forwarded-For names a remote client.
+        try (TestServer guarded = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.builder()
+                .trustedProxy("127.0.0.1").bearerToken("s3cret-token-for-the-page").build())) {
+            for (String path : List.of("/perf/", "/perf/index.html", "/perf/dashboard.js", "/perf/vendor/uplot.iife.min.js",
+                    "/PERF/Dashboard.JS", "/perf;x/index.html")) {
+                HttpResponse<String> denied = guarded.get(path, "X-Forwarded-For", "203.0.113.7");
+                assertThat(denied.statusCode()).as(path).isEqualTo(401);
+                assertThat(denied.body()).as(path).doesNotContain("<html", "uPlot", "EventSource");
+                HttpResponse<String> ok = guarded.get(path, "X-Forwarded-For", "203.0.113.7",
+                        "Authorization", "Bearer s3cret-token-for-the-page");
+                assertThat(ok.statusCode()).as(path).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void assetsAreReadOnly() throws Exception {
         for (String method : List.of("POST", "PUT", "DELETE")) {
             HttpResponse<String> r = server.send(method, "/perf/dashboard.js", "x");
