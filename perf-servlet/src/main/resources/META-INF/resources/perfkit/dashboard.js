@@ -93,11 +93,15 @@
       var v = el('div', 'value', '–');
       v.id = 'card-' + c.id + '-value';
       card.appendChild(v);
+      var sub = el('div', 'sub', '');
+      sub.id = 'card-' + c.id + '-sub';
+      card.appendChild(sub);
       root.appendChild(card);
     });
   }
-  function setCard(id, text, cls) {
+  function setCard(id, text, cls, sub) {
     byId('card-' + id + '-value').textContent = text;
+    if (sub !== undefined) { byId('card-' + id + '-sub').textContent = sub; }
     byId('card-' + id).className = 'card' + (cls ? ' ' + cls : '');
   }
 
@@ -108,9 +112,8 @@
     setCard('cpu', typeof cpu === 'number' ? num(cpu * 100, 1) + ' %' : '–', level(cpu, 0.7, 0.9));
     var jvm = s.jvm || {};
     var heapRatio = jvm.heapMaxBytes > 0 ? jvm.heapUsedBytes / jvm.heapMaxBytes : null;
-    setCard('heap', typeof jvm.heapUsedBytes === 'number'
-      ? bytes(jvm.heapUsedBytes) + (heapRatio !== null ? ' (' + num(heapRatio * 100, 0) + ' %)' : '') : '–',
-      level(heapRatio, 0.75, 0.9));
+    setCard('heap', typeof jvm.heapUsedBytes === 'number' ? bytes(jvm.heapUsedBytes) : '–',
+      level(heapRatio, 0.75, 0.9), heapRatio !== null ? num(heapRatio * 100, 1) + ' % of ' + bytes(jvm.heapMaxBytes) : '');
     setCard('threads', num(jvm.threadsLive, 0), level(jvm.threadsLive, 500, 2000));
     var http = s.http || {};
     if (prev && prev.http && s.timestamp > prev.timestamp) {

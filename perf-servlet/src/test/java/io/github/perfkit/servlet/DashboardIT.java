@@ -163,7 +163,8 @@ class DashboardIT {
         }
         WebElement threads = driver.findElement(By.id("card-threads-value"));
         assertThat(Integer.parseInt(threads.getText().replace(",", ""))).isGreaterThan(3);
-        assertThat(driver.findElement(By.id("card-heap-value")).getText()).matches("[\\d.,]+ (KiB|MiB|GiB).*");
+        assertThat(driver.findElement(By.id("card-heap-value")).getText()).matches("[\\d.,]+ (KiB|MiB|GiB)");
+        assertThat(driver.findElement(By.id("card-heap-sub")).getText()).matches("[\\d.,]+ % of [\\d.,]+ (MiB|GiB|TiB)");
         await().until(d -> d.findElement(By.id("card-health-value")).getText().matches("UP|DEGRADED|DOWN|UNKNOWN"));
         assertThat(driver.findElement(By.id("card-health")).getAttribute("class")).matches("card (ok|warn|bad)");
         assertThat(driver.findElement(By.id("version")).getText()).isEqualTo("v1.2.3");
