@@ -22,7 +22,13 @@ public final class Assets {
     private static final String PAGE = "META-INF/resources/perfkit/";
     private static final String UPLOT = "META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/";
 
-    /** One servable file. */
+    /**
+     * One servable file.
+     *
+     * @param resource the class-path resource name
+     * @param contentType the {@code Content-Type} it is served with
+     * @param page whether it is the HTML page (served with the page's CSP)
+     */
     public record Asset(String resource, String contentType, boolean page) {}
 
     private static final Map<String, Asset> ASSETS = Map.of(
