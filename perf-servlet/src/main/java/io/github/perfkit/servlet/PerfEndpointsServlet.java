@@ -15,6 +15,7 @@ import io.github.perfkit.core.health.HealthStatus;
 import io.github.perfkit.core.history.HistoryQuery;
 import io.github.perfkit.core.history.TimeSeries;
 import io.github.perfkit.servlet.internal.Access;
+import io.github.perfkit.servlet.internal.Assets;
 import io.github.perfkit.servlet.internal.BadRequest;
 import io.github.perfkit.servlet.internal.Params;
 import io.github.perfkit.servlet.internal.Paths;
@@ -52,6 +53,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The monitoring endpoints, mapped under a base path (default {@code /perf/*}):
  * <ul>
+ * <li>{@code /} (and {@code /index.html}): the live dashboard page, its script and style and the uPlot
+ * charting library, all served from the jar (no network access), under a CSP that allows the page's own
+ * scripts and styles only (no inline script);</li>
  * <li>{@code /health} liveness and {@code /ready} readiness (503 when DOWN), {@code /status}
  * (version, uptime, health components, system and JVM summary, {@link Perf#statusSections()}),
  * {@code /ping};</li>
@@ -90,6 +94,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private final transient PerfEndpointsConfig config;
     private final transient @Nullable PerfFilter filter;
     private final transient Access access;
+    private final transient Assets assets = new Assets();
     private final transient @Nullable PrometheusMeterRegistry prometheus;
     private final long startMillis = System.currentTimeMillis();
 
@@ -173,6 +178,11 @@ public class PerfEndpointsServlet extends HttpServlet {
                 return;
             }
             String path = route(req);
+            Assets.Asset asset = Assets.find(path);
+            if (asset != null) {
+                asset(req, res, head, path, asset);
+                return;
+            }
             Endpoint endpoint = endpoint(path);
             if (endpoint == null) {
                 error(res, head, 404, "not_found", null, "no such endpoint");
@@ -288,6 +298,39 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
+    }
+
+    /** The page's policy: its own scripts, styles and API calls only; no inline script, no framing. */
+    static final String PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    private void asset(HttpServletRequest req, HttpServletResponse res, boolean head, String path, Assets.Asset asset)
+            throws IOException {
+        if (!"GET".equals(req.getMethod()) && !head) {
+            res.setHeader("Allow", "GET, HEAD");
+            error(res, head, 405, "method_not_allowed", null, "use GET or HEAD");
+            return;
+        }
+        String uri = req.getRequestURI();
+        if (path.equals("/") && (uri == null || !uri.endsWith("/"))) {
+            // The page loads its files by relative URLs: they resolve only below "<base>/".
+            String ctx = Paths.canonical(req.getContextPath() == null ? "" : req.getContextPath());
+            String base = config.basePath().equals("/") ? "" : config.basePath();
+            res.setHeader("Location", (ctx.equals("/") ? "" : ctx) + base + "/");
+            error(res, head, 302, "found", null, "the dashboard is at the base path with a trailing slash");
+            return;
+        }
+        byte[] bytes = assets.bytes(asset);
+        if (bytes == null) {
+            error(res, head, 404, "not_found", null, "the dashboard resource is missing from the class path");
+            return;
+        }
+        if (asset.page()) {
+            res.setHeader("Content-Security-Policy", PAGE_CSP);
+        } else {
+            res.setHeader("Cache-Control", "no-cache");
+        }
+        write(res, head, 200, asset.contentType(), bytes);
     }
 
     // ------------------------------------------------------------------ access and routing

@@ -322,7 +322,7 @@ class PerfEndpointsIT {
         HttpResponse<String> unknown = server.get("/perf/nothing-here");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(json(unknown).get("error").asText()).isEqualTo("not_found");
-        assertThat(server.get("/perf/").statusCode()).isEqualTo(404);
+        assertThat(server.get("/perf/").statusCode()).as("the dashboard page").isEqualTo(200);
         for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
             HttpResponse<String> r = server.send(method, "/perf/health", "x");
             assertThat(r.statusCode()).as(method).isEqualTo(405);
