@@ -4,6 +4,7 @@ import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.cache.redis.RedisTier;
 import io.github.perfkit.cache.redis.RedisTierConfig;
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.PerfkitSpringCacheManager;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,9 +19,15 @@ import org.springframework.util.ClassUtils;
  * is registered on the hub. Switched off with {@code perfkit.cache.enabled=false}; backs off when the
  * application defines its own Perfkit {@link CacheManager}.
  *
+ * <p>Spring's caching: unless the application defines its own Spring
+ * {@link org.springframework.cache.CacheManager} (or sets {@code perfkit.cache.spring.enabled=false}), a Spring
+ * cache manager over Perfkit's caches is defined, so {@code @Cacheable}/{@code @CacheEvict} (with
+ * {@code @EnableCaching}) go through Perfkit's L1 caches.
+ *
  * <p>Thread-safe: a configuration class, used by Spring at startup only.
  */
-@AutoConfiguration(after = PerfkitAutoConfiguration.class)
+@AutoConfiguration(after = PerfkitAutoConfiguration.class,
+        beforeName = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration")
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnBean(Perf.class)
 @ConditionalOnProperty(prefix = "perfkit.cache", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -58,5 +65,20 @@ public class PerfkitCacheAutoConfiguration {
                     .build()));
         }
         return builder.build();
+    }
+
+    /**
+     * Spring's cache manager backed by Perfkit's ({@code perfkit.cache.spring.enabled}, default true).
+     *
+     * @param manager Perfkit's cache manager
+     * @return Spring's cache manager
+     */
+    @Bean
+    @ConditionalOnBean(CacheManager.class)
+    @ConditionalOnMissingBean(org.springframework.cache.CacheManager.class)
+    @ConditionalOnProperty(prefix = "perfkit.cache.spring", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    public org.springframework.cache.CacheManager cacheManager(CacheManager manager) {
+        return new PerfkitSpringCacheManager(manager);
     }
 }

@@ -78,17 +78,21 @@ class PerfkitAutoConfigurationTest {
 
     @Test
     void perfIsClosedWithTheContext() {
-        AtomicReference<Perf> perf = new AtomicReference<>();
+        java.util.Set<Thread> before = tickThreads();
+        java.util.Set<Thread> started = new java.util.HashSet<>();
         runner.run(context -> {
-            perf.set(context.getBean(Perf.class));
-            assertThat(tickThreads()).isPositive();
+            assertThat(context).hasSingleBean(Perf.class);
+            started.addAll(tickThreads());
+            started.removeAll(before);
+            assertThat(started).isNotEmpty();
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> tickThreads() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(Thread::isAlive));
     }
 
-    private static long tickThreads() {
+    private static java.util.Set<Thread> tickThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("perfkit-tick") && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith("perfkit-tick") && t.isAlive())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     @Test

@@ -44,6 +44,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.servlet..", "jakarta.servlet..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitCacheAutoConfiguration")
+                .and().haveNameNotMatching(".*\\.PerfkitSpringCacheManager(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.cache..", "io.lettuce..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
