@@ -34,6 +34,7 @@ public class PerfkitProperties {
     private final Timed timed = new Timed();
     private final Alerts alerts = new Alerts();
     private final Cache cache = new Cache();
+    private final Jdbc jdbc = new Jdbc();
 
     /** @return whether Perfkit is auto-configured */
     public boolean isEnabled() {
@@ -105,6 +106,11 @@ public class PerfkitProperties {
     /** @return the cache properties */
     public Cache getCache() {
         return cache;
+    }
+
+    /** @return the JDBC properties */
+    public Jdbc getJdbc() {
+        return jdbc;
     }
 
     static Duration positive(String property, Duration value) {
@@ -341,6 +347,22 @@ public class PerfkitProperties {
          */
         public void setCommandTimeout(Duration commandTimeout) {
             this.commandTimeout = positive("perfkit.cache.redis.command-timeout", commandTimeout);
+        }
+    }
+
+    /** Data source monitoring ({@code perfkit.jdbc.*}). Not thread-safe: bound once at startup. */
+    public static class Jdbc {
+        /** Whether every DataSource bean is wrapped for statement timing, slow statements and N+1 detection. */
+        private boolean enabled = true;
+
+        /** @return whether data sources are wrapped */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether data sources are wrapped */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
     }
 }
