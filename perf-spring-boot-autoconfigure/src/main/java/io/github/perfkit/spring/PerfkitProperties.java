@@ -35,6 +35,7 @@ public class PerfkitProperties {
     private final Alerts alerts = new Alerts();
     private final Cache cache = new Cache();
     private final Jdbc jdbc = new Jdbc();
+    private final Health health = new Health();
 
     /** @return whether Perfkit is auto-configured */
     public boolean isEnabled() {
@@ -106,6 +107,11 @@ public class PerfkitProperties {
     /** @return the cache properties */
     public Cache getCache() {
         return cache;
+    }
+
+    /** @return the Actuator health properties */
+    public Health getHealth() {
+        return health;
     }
 
     /** @return the JDBC properties */
@@ -361,6 +367,22 @@ public class PerfkitProperties {
         }
 
         /** @param enabled whether data sources are wrapped */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Actuator health ({@code perfkit.health.*}). Not thread-safe: bound once at startup. */
+    public static class Health {
+        /** Whether Perfkit's health checks are exposed as the Actuator health component 'perfkit'. */
+        private boolean enabled = true;
+
+        /** @return whether the health indicator is registered */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the health indicator is registered */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }
