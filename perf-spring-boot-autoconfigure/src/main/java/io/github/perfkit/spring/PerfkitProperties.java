@@ -285,6 +285,8 @@ public class PerfkitProperties {
         private String keyPrefix = "perfkit";
 
         private final Redis redis = new Redis();
+        private final Toggle annotations = new Toggle();
+        private final Toggle spring = new Toggle();
 
         /** @return whether the cache manager is created */
         public boolean isEnabled() {
@@ -315,6 +317,16 @@ public class PerfkitProperties {
         /** @return the Redis tier properties */
         public Redis getRedis() {
             return redis;
+        }
+
+        /** @return whether {@code @Cached}/{@code @CacheInvalidate} are applied to Spring beans (needs AspectJ) */
+        public Toggle getAnnotations() {
+            return annotations;
+        }
+
+        /** @return whether a Spring {@code CacheManager} over Perfkit's caches is defined (for {@code @Cacheable}) */
+        public Toggle getSpring() {
+            return spring;
         }
     }
 
@@ -383,6 +395,22 @@ public class PerfkitProperties {
         }
 
         /** @param enabled whether the health indicator is registered */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** An on/off switch ({@code ...enabled}). Not thread-safe: bound once at startup. */
+    public static class Toggle {
+        /** Whether the part is on. */
+        private boolean enabled = true;
+
+        /** @return whether the part is on */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the part is on */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }

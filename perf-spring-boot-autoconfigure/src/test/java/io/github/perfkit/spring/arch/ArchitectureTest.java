@@ -45,6 +45,8 @@ class ArchitectureTest {
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitCacheAutoConfiguration")
                 .and().haveNameNotMatching(".*\\.PerfkitSpringCacheManager(\\$.*)?")
+                .and().haveNameNotMatching(".*\\.PerfCachingAspect(\\$.*)?")
+                .and().doNotHaveSimpleName("PerfkitCachingAspectAutoConfiguration")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.cache..", "io.lettuce..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
