@@ -7,6 +7,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
 
@@ -41,5 +43,18 @@ public class PerfkitCachingAspectAutoConfiguration {
     @ConditionalOnMissingBean
     public PerfCachingAspect perfCachingAspect(CacheManager manager) {
         return new PerfCachingAspect(manager);
+    }
+
+    /**
+     * Applies the interceptor to the annotated methods of every bean.
+     *
+     * @param interceptor the interceptor
+     * @return the advisor
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "perfCachingAdvisor")
+    public static Advisor perfCachingAdvisor(org.springframework.beans.factory.ObjectProvider<PerfCachingAspect> interceptor) {
+        return new DefaultPointcutAdvisor(PerfCachingAspect.POINTCUT,
+                (org.aopalliance.intercept.MethodInterceptor) invocation -> interceptor.getObject().invoke(invocation));
     }
 }

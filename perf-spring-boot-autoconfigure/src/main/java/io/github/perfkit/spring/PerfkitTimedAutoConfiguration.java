@@ -7,6 +7,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
 
@@ -41,5 +43,18 @@ public class PerfkitTimedAutoConfiguration {
     @ConditionalOnMissingBean
     public PerfTimedAspect perfTimedAspect(Perf perf) {
         return new PerfTimedAspect(perf);
+    }
+
+    /**
+     * Applies the interceptor to the annotated methods of every bean.
+     *
+     * @param interceptor the interceptor
+     * @return the advisor
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "perfTimedAdvisor")
+    public static Advisor perfTimedAdvisor(org.springframework.beans.factory.ObjectProvider<PerfTimedAspect> interceptor) {
+        return new DefaultPointcutAdvisor(PerfTimedAspect.POINTCUT,
+                (org.aopalliance.intercept.MethodInterceptor) invocation -> interceptor.getObject().invoke(invocation));
     }
 }

@@ -13,17 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
-import org.aspectj.lang.reflect.MethodSignature;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Applies Perfkit's {@link Cached} and {@link CacheInvalidate} to Spring beans. A cache named by an annotation
+ * Applies Perfkit's {@link Cached} and {@link CacheInvalidate} to Spring beans (a Spring AOP interceptor
+ * on {@link #POINTCUT}). A cache named by an annotation
  * that the {@link CacheManager} does not have yet is created L1-only with the default configuration. Key
  * expressions are parsed once per method. When the cache itself fails before the method ran (an invalid key,
  * for instance) the method is called directly; a failed invalidation is counted and logged (once), never
@@ -31,8 +34,11 @@ import org.springframework.boot.convert.DurationStyle;
  *
  * <p>Thread-safe.
  */
-@Aspect
-public final class PerfCachingAspect {
+public final class PerfCachingAspect implements MethodInterceptor {
+
+    /** Methods annotated with {@link Cached} or {@link CacheInvalidate} (plain Spring AOP annotation matching). */
+    public static final Pointcut POINTCUT = new ComposablePointcut(new AnnotationMatchingPointcut(null, Cached.class, true))
+            .union(new AnnotationMatchingPointcut(null, CacheInvalidate.class, true));
 
     private static final Logger LOG = LoggerFactory.getLogger(PerfCachingAspect.class);
 
@@ -56,19 +62,36 @@ public final class PerfCachingAspect {
     }
 
     /**
-     * Read-through caching of a {@code @Cached} method.
+     * Applies the method's {@code @Cached} or {@code @CacheInvalidate}.
      *
-     * @param pjp the join point
-     * @return the cached or computed value
+     * @param invocation the invocation
+     * @return the cached or computed value, or what the method returned
      * @throws Throwable what the method threw, unchanged
      */
-    @Around("execution(* *(..)) && @annotation(io.github.perfkit.cache.annotation.Cached)")
-    public @Nullable Object cached(ProceedingJoinPoint pjp) throws Throwable {
+    @Override
+    public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+        Method method = method(invocation);
+        if (method.isAnnotationPresent(Cached.class)) {
+            return cached(invocation, method);
+        }
+        if (method.isAnnotationPresent(CacheInvalidate.class)) {
+            return invalidate(invocation, method);
+        }
+        return invocation.proceed();
+    }
+
+    private static Method method(MethodInvocation invocation) {
+        Object target = invocation.getThis();
+        return target == null ? invocation.getMethod()
+                : AopUtils.getMostSpecificMethod(invocation.getMethod(), AopUtils.getTargetClass(target));
+    }
+
+    private @Nullable Object cached(MethodInvocation pjp, Method method) throws Throwable {
         Plan plan;
         String key;
         try {
-            plan = plan(pjp);
-            key = plan.key.evaluate(pjp.getArgs(), false);
+            plan = plans.computeIfAbsent(method, this::parse);
+            key = plan.key.evaluate(pjp.getArguments(), false);
         } catch (RuntimeException e) {
             failed("preparing a @Cached call", e);
             return pjp.proceed();
@@ -95,34 +118,21 @@ public final class PerfCachingAspect {
         }
     }
 
-    /**
-     * Invalidation after a {@code @CacheInvalidate} method returned normally.
-     *
-     * @param pjp the join point
-     * @return what the method returned
-     * @throws Throwable what the method threw, unchanged
-     */
-    @Around("execution(* *(..)) && @annotation(io.github.perfkit.cache.annotation.CacheInvalidate)")
-    public @Nullable Object invalidate(ProceedingJoinPoint pjp) throws Throwable {
+    private @Nullable Object invalidate(MethodInvocation pjp, Method method) throws Throwable {
         Object result = pjp.proceed();
         try {
-            Plan plan = plan(pjp);
+            Plan plan = plans.computeIfAbsent(method, this::parse);
             if (plan.allEntries) {
                 plan.cache.invalidateAll();
             } else if (plan.pattern) {
-                plan.cache.invalidatePattern(plan.key.evaluate(pjp.getArgs(), true));
+                plan.cache.invalidatePattern(plan.key.evaluate(pjp.getArguments(), true));
             } else {
-                plan.cache.evict(plan.key.evaluate(pjp.getArgs(), false));
+                plan.cache.evict(plan.key.evaluate(pjp.getArguments(), false));
             }
         } catch (RuntimeException e) {
             failed("invalidating", e);
         }
         return result;
-    }
-
-    private Plan plan(ProceedingJoinPoint pjp) {
-        Method method = ((MethodSignature) pjp.getSignature()).getMethod();
-        return plans.computeIfAbsent(method, this::parse);
     }
 
     private Plan parse(Method m) {
