@@ -1,0 +1,62 @@
+package io.github.perfkit.spring;
+
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.OwnRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configures the Perfkit {@link Perf} hub on the application's {@link MeterRegistry} (Actuator's when
+ * present; a registry of Perfkit's own otherwise), with the continuous diagnosis on by default. The hub is
+ * closed when the context shuts down. Backs off when the application defines its own {@link Perf} bean;
+ * switched off entirely with {@code perfkit.enabled=false}.
+ *
+ * <p>Thread-safe: a configuration class, used by Spring at startup only.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"})
+@ConditionalOnProperty(prefix = "perfkit", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(PerfkitProperties.class)
+public class PerfkitAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfkitAutoConfiguration.class);
+
+    /** Creates the configuration; called by Spring. */
+    public PerfkitAutoConfiguration() {
+        // configuration class
+    }
+
+    /**
+     * The hub, on the application's unique {@link MeterRegistry} when there is one.
+     *
+     * @param properties Perfkit's properties
+     * @param registries the application's meter registries
+     * @return the hub, closed at shutdown
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public Perf perf(PerfkitProperties properties, ObjectProvider<MeterRegistry> registries) {
+        MeterRegistry registry = registries.getIfUnique();
+        if (registry == null) {
+            registry = OwnRegistry.create();
+            LOG.debug("Perfkit: no unique MeterRegistry bean, using a {} of its own",
+                    registry.getClass().getSimpleName());
+        }
+        return Perf.builder()
+                .registry(registry)
+                .tickInterval(properties.getTickInterval())
+                .systemMetrics(properties.isSystemMetrics())
+                .jvmMetrics(properties.isJvmMetrics())
+                .diagnosis(properties.getDiagnosis().isEnabled())
+                .build();
+    }
+}

@@ -1,0 +1,418 @@
+package io.github.perfkit.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Perfkit's Spring Boot properties ({@code perfkit.*}). Every setter validates its value and throws
+ * {@link IllegalArgumentException} for a wrong one, so a bad value fails startup with a message naming the
+ * property.
+ *
+ * <p>Not thread-safe: bound once at startup, read afterwards.
+ */
+@ConfigurationProperties("perfkit")
+public class PerfkitProperties {
+
+    /** Whether Perfkit is auto-configured at all. */
+    private boolean enabled = true;
+
+    /** Period of the collection tick (drains trackers, refreshes collectors, samples the history); at least 100ms. */
+    private Duration tickInterval = Duration.ofSeconds(1);
+
+    /** Whether to bind the OSHI system metrics (CPU, memory, disk). */
+    private boolean systemMetrics = true;
+
+    /** Whether to bind the JVM metrics (heap, GC, threads). */
+    private boolean jvmMetrics = true;
+
+    private final Diagnosis diagnosis = new Diagnosis();
+    private final Servlet servlet = new Servlet();
+    private final Timed timed = new Timed();
+    private final Alerts alerts = new Alerts();
+    private final Cache cache = new Cache();
+    private final Jdbc jdbc = new Jdbc();
+    private final Health health = new Health();
+
+    /** @return whether Perfkit is auto-configured */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** @param enabled whether Perfkit is auto-configured */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** @return the collection tick period */
+    public Duration getTickInterval() {
+        return tickInterval;
+    }
+
+    /**
+     * @param tickInterval the collection tick period, at least 100ms
+     * @throws IllegalArgumentException if shorter than 100ms
+     */
+    public void setTickInterval(Duration tickInterval) {
+        Objects.requireNonNull(tickInterval, "tickInterval");
+        if (tickInterval.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("perfkit.tick-interval must be at least 100ms, was " + tickInterval);
+        }
+        this.tickInterval = tickInterval;
+    }
+
+    /** @return whether the system metrics are bound */
+    public boolean isSystemMetrics() {
+        return systemMetrics;
+    }
+
+    /** @param systemMetrics whether the system metrics are bound */
+    public void setSystemMetrics(boolean systemMetrics) {
+        this.systemMetrics = systemMetrics;
+    }
+
+    /** @return whether the JVM metrics are bound */
+    public boolean isJvmMetrics() {
+        return jvmMetrics;
+    }
+
+    /** @param jvmMetrics whether the JVM metrics are bound */
+    public void setJvmMetrics(boolean jvmMetrics) {
+        this.jvmMetrics = jvmMetrics;
+    }
+
+    /** @return the continuous diagnosis properties */
+    public Diagnosis getDiagnosis() {
+        return diagnosis;
+    }
+
+    /** @return the servlet filter and endpoints properties */
+    public Servlet getServlet() {
+        return servlet;
+    }
+
+    /** @return the {@code @Timed} properties */
+    public Timed getTimed() {
+        return timed;
+    }
+
+    /** @return the alerts properties */
+    public Alerts getAlerts() {
+        return alerts;
+    }
+
+    /** @return the cache properties */
+    public Cache getCache() {
+        return cache;
+    }
+
+    /** @return the Actuator health properties */
+    public Health getHealth() {
+        return health;
+    }
+
+    /** @return the JDBC properties */
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
+    static Duration positive(String property, Duration value) {
+        Objects.requireNonNull(value, property);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(property + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    /** Continuous diagnosis ({@code perfkit.diagnosis.*}). Not thread-safe: bound once at startup. */
+    public static class Diagnosis {
+        /** Whether the continuous diagnosis runs on a live JFR stream (about 1 % overhead). */
+        private boolean enabled = true;
+
+        /** @return whether the continuous diagnosis runs */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the continuous diagnosis runs */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Servlet filter and endpoints ({@code perfkit.servlet.*}). Not thread-safe: bound once at startup. */
+    public static class Servlet {
+        /** Whether the filter and the endpoints are registered in a servlet web application. */
+        private boolean enabled = true;
+
+        /**
+         * Whether Perfkit's request filter runs even when Actuator already records http.server.requests
+         * (null: only when Actuator does not).
+         */
+        private @Nullable Boolean filter;
+
+        /** Base path of the endpoints and dashboard; starts with '/', not just '/'. */
+        private String basePath = "/perf";
+
+        /** Bearer token that opens the endpoints to non-loopback clients (at least 16 characters); none by default. */
+        private @Nullable String token;
+
+        /** Addresses of reverse proxies whose X-Forwarded-For is trusted. */
+        private List<String> trustedProxies = new ArrayList<>();
+
+        /** @return whether the servlet part is registered */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the servlet part is registered */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return whether the filter runs next to Actuator's, or null for the default */
+        public @Nullable Boolean getFilter() {
+            return filter;
+        }
+
+        /** @param filter whether the filter runs next to Actuator's, or null for the default */
+        public void setFilter(@Nullable Boolean filter) {
+            this.filter = filter;
+        }
+
+        /** @return the base path */
+        public String getBasePath() {
+            return basePath;
+        }
+
+        /**
+         * @param basePath the base path, starting with '/'
+         * @throws IllegalArgumentException if it does not start with '/', is only '/' or ends with '/'
+         */
+        public void setBasePath(String basePath) {
+            Objects.requireNonNull(basePath, "basePath");
+            if (!basePath.startsWith("/") || basePath.length() < 2 || basePath.endsWith("/")) {
+                throw new IllegalArgumentException(
+                        "perfkit.servlet.base-path must start with '/' and not end with it, was '" + basePath + "'");
+            }
+            this.basePath = basePath;
+        }
+
+        /** @return the bearer token, or null */
+        public @Nullable String getToken() {
+            return token;
+        }
+
+        /**
+         * @param token the bearer token (at least 16 characters), or null or blank for none
+         * @throws IllegalArgumentException if shorter than 16 characters
+         */
+        public void setToken(@Nullable String token) {
+            if (token != null && !token.isBlank() && token.length() < 16) {
+                throw new IllegalArgumentException("perfkit.servlet.token must have at least 16 characters");
+            }
+            this.token = token == null || token.isBlank() ? null : token;
+        }
+
+        /** @return the trusted proxies */
+        public List<String> getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        /** @param trustedProxies the trusted proxies */
+        public void setTrustedProxies(List<String> trustedProxies) {
+            this.trustedProxies = new ArrayList<>(Objects.requireNonNull(trustedProxies, "trustedProxies"));
+        }
+    }
+
+    /** {@code @Timed} recording ({@code perfkit.timed.*}). Not thread-safe: bound once at startup. */
+    public static class Timed {
+        /** Whether methods annotated with Micrometer's @Timed are recorded into Perfkit's tracker. */
+        private boolean enabled = true;
+
+        /** @return whether {@code @Timed} is recorded */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether {@code @Timed} is recorded */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Alert engine ({@code perfkit.alerts.*}). Not thread-safe: bound once at startup. */
+    public static class Alerts {
+        /** Whether the alert engine runs with the default rule set. */
+        private boolean enabled = true;
+
+        /** Period of the rule evaluation; positive. */
+        private Duration interval = Duration.ofSeconds(5);
+
+        /** @return whether the alert engine runs */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the alert engine runs */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the evaluation period */
+        public Duration getInterval() {
+            return interval;
+        }
+
+        /**
+         * @param interval the evaluation period
+         * @throws IllegalArgumentException if not positive
+         */
+        public void setInterval(Duration interval) {
+            this.interval = positive("perfkit.alerts.interval", interval);
+        }
+    }
+
+    /** Multilevel cache ({@code perfkit.cache.*}). Not thread-safe: bound once at startup. */
+    public static class Cache {
+        /** Whether Perfkit's CacheManager is created. */
+        private boolean enabled = true;
+
+        /** Prefix of the keys and channels in Redis. */
+        private String keyPrefix = "perfkit";
+
+        private final Redis redis = new Redis();
+        private final Toggle annotations = new Toggle();
+        private final Toggle spring = new Toggle();
+
+        /** @return whether the cache manager is created */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the cache manager is created */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the key prefix */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * @param keyPrefix the key prefix
+         * @throws IllegalArgumentException if blank
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            if (keyPrefix == null || keyPrefix.isBlank()) {
+                throw new IllegalArgumentException("perfkit.cache.key-prefix must not be blank");
+            }
+            this.keyPrefix = keyPrefix;
+        }
+
+        /** @return the Redis tier properties */
+        public Redis getRedis() {
+            return redis;
+        }
+
+        /** @return whether {@code @Cached}/{@code @CacheInvalidate} are applied to Spring beans (needs AspectJ) */
+        public Toggle getAnnotations() {
+            return annotations;
+        }
+
+        /** @return whether a Spring {@code CacheManager} over Perfkit's caches is defined (for {@code @Cacheable}) */
+        public Toggle getSpring() {
+            return spring;
+        }
+    }
+
+    /** Redis tier of the cache ({@code perfkit.cache.redis.*}). Not thread-safe: bound once at startup. */
+    public static class Redis {
+        /** Redis URI (redis://host:port); the Redis tier is on when set. */
+        private @Nullable String url;
+
+        /** Timeout of one Redis command; positive. */
+        private Duration commandTimeout = Duration.ofMillis(50);
+
+        /** @return the Redis URI, or null */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /**
+         * @param url the Redis URI, or null or blank for none
+         * @throws IllegalArgumentException if not a redis:// or rediss:// URI
+         */
+        public void setUrl(@Nullable String url) {
+            if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                throw new IllegalArgumentException("perfkit.cache.redis.url must start with redis:// or rediss://");
+            }
+            this.url = url == null || url.isBlank() ? null : url;
+        }
+
+        /** @return the command timeout */
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        /**
+         * @param commandTimeout the command timeout
+         * @throws IllegalArgumentException if not positive
+         */
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = positive("perfkit.cache.redis.command-timeout", commandTimeout);
+        }
+    }
+
+    /** Data source monitoring ({@code perfkit.jdbc.*}). Not thread-safe: bound once at startup. */
+    public static class Jdbc {
+        /** Whether every DataSource bean is wrapped for statement timing, slow statements and N+1 detection. */
+        private boolean enabled = true;
+
+        /** @return whether data sources are wrapped */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether data sources are wrapped */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Actuator health ({@code perfkit.health.*}). Not thread-safe: bound once at startup. */
+    public static class Health {
+        /** Whether Perfkit's health checks are exposed as the Actuator health component 'perfkit'. */
+        private boolean enabled = true;
+
+        /** @return whether the health indicator is registered */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the health indicator is registered */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** An on/off switch ({@code ...enabled}). Not thread-safe: bound once at startup. */
+    public static class Toggle {
+        /** Whether the part is on. */
+        private boolean enabled = true;
+
+        /** @return whether the part is on */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the part is on */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}

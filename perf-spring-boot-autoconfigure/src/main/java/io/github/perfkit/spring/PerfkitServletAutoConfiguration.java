@@ -1,0 +1,134 @@
+package io.github.perfkit.spring;
+
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.servlet.PerfEndpointsConfig;
+import io.github.perfkit.servlet.PerfEndpointsServlet;
+import io.github.perfkit.servlet.PerfFilter;
+import io.github.perfkit.servlet.PerfFilterConfig;
+import io.github.perfkit.spring.internal.FilterCondition;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.Ordered;
+
+/**
+ * Registers Perfkit's {@link PerfFilter} (URI templates from Spring MVC's best matching pattern) and its
+ * {@link PerfEndpointsServlet} at {@code perfkit.servlet.base-path} (default {@code /perf}; loopback clients
+ * only unless {@code perfkit.servlet.token} is set) in a servlet web application.
+ *
+ * <p>Actuator: when Actuator's Spring MVC observation filter ({@code webMvcObservationFilter}) already
+ * records {@code http.server.requests}, Perfkit's filter is not registered, so no request is timed twice;
+ * the endpoints and dashboard are still served (request-level views stay empty).
+ * {@code perfkit.servlet.filter=true} registers it anyway, {@code false} never.
+ * Switched off with {@code perfkit.servlet.enabled=false}; each bean backs off when the application defines
+ * its own.
+ *
+ * <p>Thread-safe: a configuration class, used by Spring at startup only.
+ */
+@AutoConfiguration(after = PerfkitAutoConfiguration.class, afterName =
+        "org.springframework.boot.actuate.autoconfigure.observation.web.servlet.WebMvcObservationAutoConfiguration")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({PerfFilter.class, FilterRegistrationBean.class})
+@ConditionalOnBean(Perf.class)
+@ConditionalOnProperty(prefix = "perfkit.servlet", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class PerfkitServletAutoConfiguration {
+
+    /** Request attribute in which Spring MVC stores the matched handler pattern. */
+    public static final String BEST_MATCHING_PATTERN_ATTRIBUTE =
+            "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+    /** Creates the configuration; called by Spring. */
+    public PerfkitServletAutoConfiguration() {
+        // configuration class
+    }
+
+    /**
+     * The request filter.
+     *
+     * @param perf the hub
+     * @param properties Perfkit's properties
+     * @return the filter
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @Conditional(FilterCondition.class)
+    public PerfFilter perfFilter(Perf perf, PerfkitProperties properties) {
+        return new PerfFilter(perf, PerfFilterConfig.builder()
+                .uriTemplateAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE)
+                .monitoringPath(properties.getServlet().getBasePath())
+                .build());
+    }
+
+    /**
+     * Registers the filter for every request and async dispatch, early in the chain.
+     *
+     * @param filter the filter
+     * @return the registration
+     */
+    @Bean
+    @ConditionalOnBean(PerfFilter.class)
+    @ConditionalOnMissingBean(name = "perfFilterRegistration")
+    public FilterRegistrationBean<PerfFilter> perfFilterRegistration(PerfFilter filter) {
+        FilterRegistrationBean<PerfFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setName("perfkitFilter");
+        registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        registration.setAsyncSupported(true);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    /**
+     * The endpoints and dashboard; the filter (when registered) also serves them for path variants.
+     *
+     * @param perf the hub
+     * @param properties Perfkit's properties
+     * @param filter the filter, if registered
+     * @return the endpoints servlet
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public PerfEndpointsServlet perfEndpointsServlet(Perf perf, PerfkitProperties properties,
+                                                     ObjectProvider<PerfFilter> filter) {
+        PerfkitProperties.Servlet servlet = properties.getServlet();
+        PerfEndpointsConfig.Builder config = PerfEndpointsConfig.builder()
+                .basePath(servlet.getBasePath())
+                .bearerToken(servlet.getToken());
+        servlet.getTrustedProxies().forEach(config::trustedProxy);
+        PerfFilter perfFilter = filter.getIfAvailable();
+        PerfEndpointsServlet endpoints = new PerfEndpointsServlet(perf, config.build(), perfFilter);
+        if (perfFilter != null) {
+            perfFilter.serveEndpoints(endpoints);
+        }
+        return endpoints;
+    }
+
+    /**
+     * Maps the endpoints servlet under the base path.
+     *
+     * @param endpoints the endpoints servlet
+     * @param properties Perfkit's properties
+     * @return the registration
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "perfEndpointsRegistration")
+    public ServletRegistrationBean<PerfEndpointsServlet> perfEndpointsRegistration(
+            PerfEndpointsServlet endpoints, PerfkitProperties properties) {
+        String base = properties.getServlet().getBasePath();
+        ServletRegistrationBean<PerfEndpointsServlet> registration =
+                new ServletRegistrationBean<>(endpoints, base, base + "/*");
+        registration.setName("perfkitEndpoints");
+        registration.setAsyncSupported(true);
+        registration.setLoadOnStartup(-1);
+        return registration;
+    }
+}

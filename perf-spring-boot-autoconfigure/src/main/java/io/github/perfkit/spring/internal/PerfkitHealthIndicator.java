@@ -1,0 +1,55 @@
+package io.github.perfkit.spring.internal;
+
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.health.HealthReport;
+import io.github.perfkit.core.health.HealthResult;
+import io.github.perfkit.core.health.HealthStatus;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+
+/**
+ * Actuator {@code HealthIndicator} reporting all of Perfkit's health checks: the overall status and, per check,
+ * its status and message. Thread-safe: Perfkit's registry runs the checks.
+ */
+public final class PerfkitHealthIndicator extends AbstractHealthIndicator {
+
+    /** Actuator status for Perfkit's {@link HealthStatus#DEGRADED}. */
+    public static final Status DEGRADED = new Status("DEGRADED");
+
+    private final Perf perf;
+
+    /**
+     * An indicator over the hub's health registry.
+     *
+     * @param perf the hub
+     */
+    public PerfkitHealthIndicator(Perf perf) {
+        super("Perfkit health check failed");
+        this.perf = Objects.requireNonNull(perf, "perf");
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        HealthReport report = perf.health().checkAll();
+        builder.status(status(report.status()));
+        for (Map.Entry<String, HealthResult> e : report.components().entrySet()) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("status", e.getValue().status().name().toUpperCase(Locale.ROOT));
+            detail.put("message", e.getValue().message());
+            builder.withDetail(e.getKey(), detail);
+        }
+    }
+
+    static Status status(HealthStatus status) {
+        return switch (status) {
+            case UP -> Status.UP;
+            case DEGRADED -> DEGRADED;
+            case DOWN -> Status.DOWN;
+        };
+    }
+}

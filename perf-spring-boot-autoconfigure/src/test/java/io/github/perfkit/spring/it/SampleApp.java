@@ -1,0 +1,45 @@
+package io.github.perfkit.spring.it;
+
+import io.micrometer.core.annotation.Timed;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.stereotype.Service;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A tiny Spring MVC application with nothing Perfkit-specific: the starter's auto-configuration does it all. */
+@SpringBootApplication
+public class SampleApp {
+
+    /** A service with a {@code @Timed} method. */
+    @Service
+    public static class Greeter {
+        /**
+         * @param name a name
+         * @return a greeting
+         */
+        @Timed("greeter.greet")
+        public String greet(String name) {
+            return "hello " + name;
+        }
+    }
+
+    /** A controller with a templated path. */
+    @RestController
+    public static class HelloController {
+        private final Greeter greeter;
+
+        HelloController(Greeter greeter) {
+            this.greeter = greeter;
+        }
+
+        /**
+         * @param name a name
+         * @return a greeting
+         */
+        @GetMapping("/hello/{name}")
+        public String hello(@PathVariable("name") String name) {
+            return greeter.greet(name);
+        }
+    }
+}
