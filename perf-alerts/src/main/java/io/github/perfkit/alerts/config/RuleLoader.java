@@ -277,9 +277,7 @@ public final class RuleLoader {
             b.comparison(parse(() -> Comparison.parse(cmp), name, "comparison"));
         }
         b.threshold(number(n, "threshold", name, true));
-        if (n.has("resolveThreshold")) {
-            b.resolveThreshold(number(n, "resolveThreshold", name, true));
-        }
+        ifNumber(n, "resolveThreshold", name, b::resolveThreshold);
         String agg = text(n, "aggregation", name);
         if (agg != null) {
             b.aggregation(parse(() -> Aggregation.parse(agg), name, "aggregation"));
@@ -350,18 +348,10 @@ public final class RuleLoader {
         if (w != null) {
             b.window(w);
         }
-        if (n.has("minR2")) {
-            b.minR2(number(n, "minR2", name, true));
-        }
-        if (n.has("minSlopeBytesPerSecond")) {
-            b.minSlopeBytesPerSecond(number(n, "minSlopeBytesPerSecond", name, true));
-        }
-        if (n.has("minSamples")) {
-            b.minSamples((int) number(n, "minSamples", name, true));
-        }
-        if (n.has("maxBytes")) {
-            b.maxBytes(number(n, "maxBytes", name, true));
-        }
+        ifNumber(n, "minR2", name, b::minR2);
+        ifNumber(n, "minSlopeBytesPerSecond", name, b::minSlopeBytesPerSecond);
+        ifNumber(n, "minSamples", name, v -> b.minSamples((int) v));
+        ifNumber(n, "maxBytes", name, b::maxBytes);
         return b.build();
     }
 
@@ -376,18 +366,10 @@ public final class RuleLoader {
         if (w != null) {
             b.window(w);
         }
-        if (n.has("zThreshold")) {
-            b.zThreshold(number(n, "zThreshold", name, true));
-        }
-        if (n.has("minValue")) {
-            b.minValue(number(n, "minValue", name, true));
-        }
-        if (n.has("recentSamples")) {
-            b.recentSamples((int) number(n, "recentSamples", name, true));
-        }
-        if (n.has("minBaseline")) {
-            b.minBaseline((int) number(n, "minBaseline", name, true));
-        }
+        ifNumber(n, "zThreshold", name, b::zThreshold);
+        ifNumber(n, "minValue", name, b::minValue);
+        ifNumber(n, "recentSamples", name, v -> b.recentSamples((int) v));
+        ifNumber(n, "minBaseline", name, v -> b.minBaseline((int) v));
         return b.build();
     }
 
@@ -402,15 +384,9 @@ public final class RuleLoader {
         if (w != null) {
             b.window(w);
         }
-        if (n.has("minR2")) {
-            b.minR2(number(n, "minR2", name, true));
-        }
-        if (n.has("minThreadsPerMinute")) {
-            b.minThreadsPerMinute(number(n, "minThreadsPerMinute", name, true));
-        }
-        if (n.has("minGrowth")) {
-            b.minGrowth(number(n, "minGrowth", name, true));
-        }
+        ifNumber(n, "minR2", name, b::minR2);
+        ifNumber(n, "minThreadsPerMinute", name, b::minThreadsPerMinute);
+        ifNumber(n, "minGrowth", name, b::minGrowth);
         return b.build();
     }
 
@@ -420,12 +396,8 @@ public final class RuleLoader {
         ErrorRateRule.Builder b = common(ErrorRateRule.builder(name), n, name);
         b.errors(required(n, "errorsMetric", name), tagArray(tagsField(n, "errorsTags", name)));
         b.total(required(n, "totalMetric", name), tagArray(tagsField(n, "totalTags", name)));
-        if (n.has("maxRatio")) {
-            b.maxRatio(number(n, "maxRatio", name, true));
-        }
-        if (n.has("minRequestsPerSecond")) {
-            b.minRequestsPerSecond(number(n, "minRequestsPerSecond", name, true));
-        }
+        ifNumber(n, "maxRatio", name, b::maxRatio);
+        ifNumber(n, "minRequestsPerSecond", name, b::minRequestsPerSecond);
         Duration w = duration(n, "window", name);
         if (w != null) {
             b.window(w);
@@ -501,6 +473,13 @@ public final class RuleLoader {
             throw bad(name, field, "must be set");
         }
         return v;
+    }
+
+    /** Sets a number field when the rule gives it; a malformed value fails naming the rule and the field. */
+    private static void ifNumber(JsonNode n, String field, String name, java.util.function.DoubleConsumer set) {
+        if (n.has(field)) {
+            set.accept(number(n, field, name, true));
+        }
     }
 
     private static double number(JsonNode n, String field, String name, boolean required) {
