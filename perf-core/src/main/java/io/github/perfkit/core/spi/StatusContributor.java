@@ -1,6 +1,7 @@
 package io.github.perfkit.core.spi;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Contributes one named section to the hub's detailed status (the {@code /status} endpoint and the
@@ -34,4 +35,31 @@ public interface StatusContributor {
      * @return the section's state
      */
     Map<String, Object> status();
+
+    /**
+     * The state-changing actions this section offers (for example the alert engine's
+     * {@code silence} and {@code acknowledge}); empty by default. The servlet endpoints expose them
+     * as {@code POST <base>/api/sections/<name>/<action>} behind their access policy and CSRF
+     * protection, and the dashboard offers them as buttons.
+     *
+     * @return the action names (lowercase letters, digits and dashes), never {@code null}
+     */
+    default Set<String> actions() {
+        return Set.of();
+    }
+
+    /**
+     * Performs one of {@link #actions()}. Called on a request thread; must be thread-safe and
+     * quick. Unlike {@link #status()}, it reports bad input by throwing, so that the caller can
+     * answer with a clear message.
+     *
+     * @param action one of {@link #actions()}
+     * @param params the action's parameters (already length-limited by the caller)
+     * @return a JSON-friendly result describing what was done
+     * @throws UnsupportedOperationException if this section has no such action
+     * @throws IllegalArgumentException if a parameter is missing or malformed; the message names it
+     */
+    default Map<String, Object> act(String action, Map<String, String> params) {
+        throw new UnsupportedOperationException("section '" + name() + "' has no action '" + action + "'");
+    }
 }
