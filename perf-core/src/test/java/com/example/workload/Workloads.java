@@ -145,6 +145,41 @@ public final class Workloads {
         }
     }
 
+    /**
+     * A healthy application's steady work: request-sized bursts of hashing, short-lived objects, a
+     * bounded LRU cache and a short lock, paced at about 200 "requests" per second per thread.
+     */
+    public static void steadyRequests(BooleanSupplier running) {
+        java.util.LinkedHashMap<Long, byte[]> cache = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
+                return size() > 200;
+            }
+        };
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long x = 1;
+        while (running.getAsBoolean()) {
+            for (int i = 0; i < 5_000; i++) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+            }
+            StringBuilder response = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                response.append("item-").append(x + i).append(',');
+            }
+            cache.computeIfAbsent(random.nextLong(400), k -> new byte[512]);
+            synchronized (cache) {
+                sink += response.length() + cache.size();
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     /** The type of the contended monitor, so the finding can name it. */
     public static final class SharedLedger {}
 }

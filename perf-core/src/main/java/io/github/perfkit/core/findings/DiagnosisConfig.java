@@ -71,7 +71,7 @@ public final class DiagnosisConfig {
         return new Builder();
     }
 
-    /** @return length of one analysis window (default 30 s) */
+    /** @return length of one analysis window (default 15 s) */
     public Duration window() {
         return window;
     }
@@ -116,7 +116,7 @@ public final class DiagnosisConfig {
         return margin;
     }
 
-    /** @return windows over which live threads of one name prefix must rise for a thread leak (default 6) */
+    /** @return windows over which live threads of one name prefix must rise for a thread leak (default 5) */
     public int threadLeakWindows() {
         return threadLeakWindows;
     }
@@ -126,7 +126,7 @@ public final class DiagnosisConfig {
         return threadLeakMinGrowth;
     }
 
-    /** @return windows over which the heap after GC must rise steadily for a memory leak (default 10) */
+    /** @return windows over which the heap after GC must rise steadily for a memory leak (default 5) */
     public int memoryLeakWindows() {
         return memoryLeakWindows;
     }
@@ -148,7 +148,7 @@ public final class DiagnosisConfig {
 
     /** Builder of {@link DiagnosisConfig}; not thread-safe. */
     public static final class Builder {
-        private Duration window = Duration.ofSeconds(30);
+        private Duration window = Duration.ofSeconds(15);
         private int persistenceWindows = 2;
         private int learningWindows = 2;
         private double cpuShare = 0.2;
@@ -157,9 +157,9 @@ public final class DiagnosisConfig {
         private double allocationMinBytesPerSecond = 50e6;
         private double lockWaitFraction = 0.5;
         private double margin = 0.15;
-        private int threadLeakWindows = 6;
+        private int threadLeakWindows = 5;
         private int threadLeakMinGrowth = 20;
-        private int memoryLeakWindows = 10;
+        private int memoryLeakWindows = 5;
         private long memoryLeakMinGrowth = 64L * 1024 * 1024;
         private final List<String> frameworkPackages = new ArrayList<>(DEFAULT_FRAMEWORK_PACKAGES);
         private int maxFindings = 100;
