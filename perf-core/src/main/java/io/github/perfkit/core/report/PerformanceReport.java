@@ -53,10 +53,11 @@ public final class PerformanceReport {
     private final List<ProfileTree> slowRequests;
     private final List<Finding> findings;
     private final HealthReport health;
+    private final ReportSummary summary;
     private final @Nullable ReportComparison comparison;
 
     private PerformanceReport(String title, Instant from, Instant to, List<Chart> charts, List<OperationStats> operations,
-            List<ProfileTree> slowRequests, List<Finding> findings, HealthReport health,
+            List<ProfileTree> slowRequests, List<Finding> findings, HealthReport health, ReportSummary summary,
             @Nullable ReportComparison comparison) {
         this.title = title;
         this.from = from;
@@ -66,6 +67,7 @@ public final class PerformanceReport {
         this.slowRequests = slowRequests;
         this.findings = findings;
         this.health = health;
+        this.summary = summary;
         this.comparison = comparison;
     }
 
@@ -105,7 +107,7 @@ public final class PerformanceReport {
                 .filter(f -> !f.lastSeen().isBefore(from) && !f.firstSeen().isAfter(to))
                 .toList();
         return new PerformanceReport("Perfkit performance report", from, to, List.copyOf(charts), ops, slow, found,
-                perf.health().checkAll(), null);
+                perf.health().checkAll(), ReportSummary.of(perf.history(), from, to, step), null);
     }
 
     /**
@@ -115,7 +117,7 @@ public final class PerformanceReport {
      * @return a new report
      */
     public PerformanceReport withComparison(ReportComparison comparison) {
-        return new PerformanceReport(title, from, to, charts, operations, slowRequests, findings, health,
+        return new PerformanceReport(title, from, to, charts, operations, slowRequests, findings, health, summary,
                 Objects.requireNonNull(comparison, "comparison"));
     }
 
@@ -134,7 +136,11 @@ public final class PerformanceReport {
                         + "pre{background:#f6f6f6;padding:.5em}</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n<p>").append(esc(from.toString())).append(" to ")
                 .append(esc(to.toString())).append(" &middot; health: <b>").append(esc(health.status().name()))
-                .append("</b></p>\n<h2>System and JVM</h2>\n<div class=\"charts\">\n");
+                .append("</b></p>\n<h2>Summary</h2>\n<table>\n");
+        for (String[] row : summaryRows()) {
+            h.append("<tr><td>").append(esc(row[0])).append("</td><td>").append(esc(row[1])).append("</td></tr>\n");
+        }
+        h.append("</table>\n<h2>System and JVM</h2>\n<div class=\"charts\">\n");
         for (Chart c : charts) {
             h.append("<div class=\"chart\"><div>").append(esc(c.spec().title())).append("</div>")
                     .append(svg(c)).append("</div>\n");
@@ -200,7 +206,11 @@ public final class PerformanceReport {
     public String toMarkdown() {
         StringBuilder m = new StringBuilder(8_192);
         m.append("# ").append(md(title)).append("\n\n").append(from).append(" to ").append(to)
-                .append(" · health: **").append(health.status()).append("**\n\n## System and JVM\n\n")
+                .append(" · health: **").append(health.status()).append("**\n\n## Summary\n\n| | |\n|---|---:|\n");
+        for (String[] row : summaryRows()) {
+            m.append("| ").append(md(row[0])).append(" | ").append(md(row[1])).append(" |\n");
+        }
+        m.append("\n## System and JVM\n\n")
                 .append("| metric | min | avg | max |\n|---|---:|---:|---:|\n");
         for (Chart c : charts) {
             if (c.points().isEmpty()) {
@@ -302,6 +312,29 @@ public final class PerformanceReport {
 
     private static String percent(@Nullable Double change) {
         return change == null ? "–" : String.format(Locale.ROOT, "%+.1f%%", change);
+    }
+
+    /** Label and value of each summary line; absent measurements say so rather than show zeros. */
+    private List<String[]> summaryRows() {
+        ReportSummary x = summary;
+        String none = "not recorded (no perf-servlet filter)";
+        List<String[]> rows = new ArrayList<>();
+        if (Double.isNaN(x.requests())) {
+            rows.add(new String[] {"HTTP requests", none});
+        } else {
+            rows.add(new String[] {"HTTP requests", String.format(Locale.ROOT, "%.0f (%.2f/s)", x.requests(),
+                    x.requestsPerSecond())});
+            rows.add(new String[] {"5xx errors", String.format(Locale.ROOT, "%.0f (%s)", x.serverErrors(),
+                    x.requests() > 0 ? pct(x.serverErrors() / x.requests()) : "–")});
+            rows.add(new String[] {"4xx responses", String.format(Locale.ROOT, "%.0f (%s)", x.clientErrors(),
+                    x.requests() > 0 ? pct(x.clientErrors() / x.requests()) : "–")});
+            rows.add(new String[] {"mean latency", Double.isNaN(x.meanSeconds()) ? "–" : ms(x.meanSeconds() * 1e9) + " ms"});
+            rows.add(new String[] {"worst latency", Double.isNaN(x.maxSeconds()) ? "–" : ms(x.maxSeconds() * 1e9) + " ms"});
+        }
+        rows.add(new String[] {"cache hit ratio", Double.isNaN(x.cacheHitRatio()) ? "not recorded (no perf-cache)"
+                : pct(x.cacheHitRatio())});
+        rows.add(new String[] {"findings", Integer.toString(findings.size())});
+        return rows;
     }
 
     private static String ms(double nanos) {

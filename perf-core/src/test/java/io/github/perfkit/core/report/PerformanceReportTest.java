@@ -97,6 +97,41 @@ class PerformanceReportTest {
     }
 
     @Test
+    void theSummaryCountsRequestsErrorsAndTheCacheHitRatioFromTheHistory() {
+        io.micrometer.core.instrument.MeterRegistry registry = perf.registry();
+        assertThat(PerformanceReport.of(perf, start, now().plusSeconds(1)).toMarkdown())
+                .contains("| HTTP requests | not recorded (no perf-servlet filter) |")
+                .contains("| cache hit ratio | not recorded (no perf-cache) |");
+        io.micrometer.core.instrument.Timer ok = io.micrometer.core.instrument.Timer.builder("perfkit.http.server.requests")
+                .tags("uri", "/a", "status", "200", "status.class", "2xx").register(registry);
+        io.micrometer.core.instrument.Timer failed = io.micrometer.core.instrument.Timer.builder("perfkit.http.server.requests")
+                .tags("uri", "/a", "status", "503", "status.class", "5xx").register(registry);
+        io.micrometer.core.instrument.Counter l1Hit = registry.counter("perfkit.cache.gets", "cache", "c", "level", "l1", "result", "hit");
+        io.micrometer.core.instrument.Counter l1Miss = registry.counter("perfkit.cache.gets", "cache", "c", "level", "l1", "result", "miss");
+        io.micrometer.core.instrument.Counter l2Hit = registry.counter("perfkit.cache.gets", "cache", "c", "level", "l2", "result", "hit");
+        perf.tick();
+        Instant from = now();
+        for (int second = 0; second < 60; second++) {
+            for (int i = 0; i < 9; i++) {
+                ok.record(Duration.ofMillis(10));
+            }
+            failed.record(Duration.ofMillis(110));
+            l1Hit.increment(6);
+            l1Miss.increment(4);
+            l2Hit.increment(2);
+            clock.add(Duration.ofSeconds(1));
+            perf.tick();
+        }
+        String md = PerformanceReport.of(perf, from, now()).toMarkdown();
+        // 10 requests per second for 60 s, one in ten a 5xx; mean (9 x 10 + 110) / 10 = 20 ms; hits 6 + 2 of 10.
+        assertThat(md).contains("| HTTP requests | 600 (10.00/s) |").contains("| 5xx errors | 60 (10.0%) |")
+                .contains("| 4xx responses | 0 (0.0%) |").contains("| mean latency | 20.00 ms |")
+                .contains("| worst latency | 110.00 ms |").contains("| cache hit ratio | 80.0% |");
+        assertThat(PerformanceReport.of(perf, from, now()).toHtml()).contains("<h2>Summary</h2>")
+                .contains("<tr><td>HTTP requests</td><td>600 (10.00/s)</td></tr>");
+    }
+
+    @Test
     void comparisonGivesTheChangePerOperationInPercent() {
         Operation checkout = perf.tracker().operation("checkout");
         for (int i = 0; i < 100; i++) {
