@@ -144,6 +144,13 @@ class ContinuousDiagnosisTest {
             assertThat((long) f.evidence().get("suspectInstancesDelta")).isPositive();
             assertThat(f.recommendation()).contains("heap after GC rose").contains("LeakedRecord")
                     .contains("the heap is full in about");
+            assertThat((int) f.evidence().get("oldObjectSamples")).isPositive();
+            assertThat((String) f.evidence().get("gcRoot")).isNotBlank();
+            @SuppressWarnings("unchecked")
+            List<String> path = (List<String>) f.evidence().get("pathToRoot");
+            assertThat(path).contains("java.util.concurrent.CopyOnWriteArrayList.array")
+                    .last().isEqualTo("static com.example.workload.Workloads.RETAINED");
+            assertThat(f.recommendation()).contains("held from GC root");
         } finally {
             on.set(false);
             Workloads.releaseLeakedMemory();

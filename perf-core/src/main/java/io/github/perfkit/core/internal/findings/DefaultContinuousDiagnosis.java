@@ -73,6 +73,8 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private double elapsedSeconds;
     private int windowsWithoutTrend;
     private @Nullable HeapHistogram heapBaseline;
+    private final OldObjectSampler oldObjects = new OldObjectSampler();
+    private OldObjectSampler.@Nullable Result lastOld;
     private @Nullable HistogramDiff lastDiff;
     private int windowsSinceHistogram = Integer.MAX_VALUE;
     private final HeapDiagnostics heap = HeapDiagnostics.ofDefaults();
@@ -180,6 +182,9 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         }
         if (s != null) {
             s.close();
+        }
+        synchronized (oldObjects) {
+            oldObjects.stop();
         }
     }
 
@@ -489,11 +494,18 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             boolean early = heapAfterGc.size() >= 3 && fit[0] > 0 && fit[1] >= 0.8;
             if (early && heapBaseline == null) {
                 heapBaseline = histogram();
+                synchronized (oldObjects) {
+                    oldObjects.start();
+                }
             }
             windowsWithoutTrend = early ? 0 : windowsWithoutTrend + 1;
             if (windowsWithoutTrend >= config.memoryLeakWindows()) {
                 heapBaseline = null;
                 lastDiff = null;
+                lastOld = null;
+                synchronized (oldObjects) {
+                    oldObjects.stop();
+                }
             }
             return;
         }
@@ -509,7 +521,20 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         String suspectClass = suspect == null ? null : suspect.className();
         Map.Entry<String, Acc> site = suspectClass == null ? null : sitesByClass.getOrDefault(suspectClass, Map.of())
                 .entrySet().stream().max(Comparator.comparingLong(en -> en.getValue().amount)).orElse(null);
-        String culprit = site != null ? site.getKey() : suspectClass != null ? suspectClass : "(allocation site not seen)";
+        if (lastOld == null) {
+            synchronized (oldObjects) {
+                if (oldObjects.running()) {
+                    lastOld = oldObjects.harvest(suspectClass, this::culprit, Window::stackOf);
+                }
+            }
+        }
+        OldObjectSampler.Result old = lastOld != null && (suspectClass == null || suspectClass.equals(lastOld.type()))
+                ? lastOld : null;
+        if (suspectClass == null && old != null) {
+            suspectClass = old.type();
+        }
+        String culprit = site != null ? site.getKey() : old != null && old.site() != null ? old.site()
+                : suspectClass != null ? suspectClass : "(allocation site not seen)";
         long max = Runtime.getRuntime().maxMemory();
         double current = heapAfterGc.getLast()[1];
         double exhaustion = fit[0] > 0 ? (max - current) / fit[0] : Double.POSITIVE_INFINITY;
@@ -527,17 +552,31 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             evidence.put("suspectBytesDelta", suspect.bytesDelta());
             evidence.put("suspectInstancesDelta", suspect.instancesDelta());
         }
+        if (old != null) {
+            evidence.put("oldObjectSamples", old.samples());
+            if (old.site() != null) {
+                evidence.put("oldObjectAllocationSite", old.site());
+            }
+            if (old.root() != null) {
+                evidence.put("gcRoot", old.root());
+                evidence.put("pathToRoot", old.pathToRoot());
+            }
+        }
+        String heldBy = old == null || old.root() == null ? ""
+                : " They are held from GC root " + old.root()
+                        + (old.pathToRoot().isEmpty() ? "" : " via " + String.join(" <- ", old.pathToRoot())) + ".";
         candidates.put(id, new Finding(id, FindingCategory.MEMORY_LEAK, culprit, suspectClass, evidence,
-                site != null ? site.getValue().stack : List.of(), now, now,
+                site != null ? site.getValue().stack : old != null ? old.stack() : List.of(), now, now,
                 String.format(Locale.ROOT, "The heap after GC rose by %.0f MB over the last %.0f s (%.1f MB/min, R² %.2f)"
                                 + "%s; at this rate the heap is full in about %s. %s",
                         growth / 1e6, heapAfterGc.getLast()[0] - heapAfterGc.getFirst()[0], fit[0] * 60 / 1e6, fit[1],
                         suspect == null ? "" : String.format(Locale.ROOT, "; %s grew by %d instances (%.0f MB)",
                                 suspect.className(), suspect.instancesDelta(), suspect.bytesDelta() / 1e6),
                         Double.isFinite(exhaustion) ? Duration.ofSeconds(Math.round(exhaustion)).toString().substring(2).toLowerCase(Locale.ROOT) : "never",
-                        site == null ? "Take a heap dump and look for the collection that holds these objects."
+                        (site == null && (old == null || old.site() == null)
+                                ? "Take a heap dump and look for the collection that holds these objects."
                                 : "Check where " + culprit + " stores what it allocates: an unbounded cache, map or "
-                                        + "list, or listeners never removed."),
+                                        + "list, or listeners never removed.") + heldBy),
                 true));
     }
 
