@@ -510,6 +510,17 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             return;
         }
         windowsWithoutTrend = 0;
+        if (heapBaseline == null) {
+            // The rise became a trend before it looked like one (too steep to be seen early): take the reference
+            // histogram now and judge from the next window on, so the finding names the class that grows.
+            heapBaseline = histogram();
+            synchronized (oldObjects) {
+                oldObjects.start();
+            }
+            if (heapBaseline != null) {
+                return;
+            }
+        }
         if (heapBaseline != null && (lastDiff == null || windowsSinceHistogram >= config.memoryLeakWindows())) {
             HeapHistogram now2 = histogram();
             if (now2 != null) {
