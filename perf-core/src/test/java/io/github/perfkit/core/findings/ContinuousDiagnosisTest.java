@@ -130,6 +130,29 @@ class ContinuousDiagnosisTest {
     }
 
     @Test
+    void aPoolGrowingToItsWorkingSizeAndHoldingIsNotAThreadLeak() throws InterruptedException {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).threadLeakWindows(3).threadLeakMinGrowth(10));
+        pastLearning();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(40, 40, 1,
+                java.util.concurrent.TimeUnit.MINUTES, new java.util.concurrent.LinkedBlockingQueue<>(),
+                r -> new Thread(r, "ramp-pool-" + n.incrementAndGet()));
+        try {
+            // A load ramp: the pool grows by 20 threads in each of two windows, then holds at its size.
+            for (int burst = 0; burst < 2; burst++) {
+                for (int i = 0; i < 20; i++) {
+                    pool.prestartCoreThread();
+                }
+                Thread.sleep(1_200);
+            }
+            Thread.sleep(6_000);
+            assertThat(raised).noneMatch(f -> f.category() == FindingCategory.THREAD_LEAK);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aMemoryLeakNamesTheGrowingClassAndTheMethodThatAllocatesIt() {
         startDiagnosis(DiagnosisConfig.builder().learningWindows(1).memoryLeakWindows(4)
                 .memoryLeakMinGrowth(4L * 1024 * 1024));

@@ -434,15 +434,23 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             if (learning || counts.size() < keep) {
                 continue;
             }
+            // A leak rises window after window; a pool that grows to its working size under a load ramp rises in a
+            // burst and then holds. So: never falling, rising in at least half of the steps, and in the last one.
             boolean rising = true;
+            int risingSteps = 0;
             Integer previous = null;
             for (Integer c : counts) {
                 if (previous != null && c < previous) {
                     rising = false;
                     break;
                 }
+                if (previous != null && c > previous) {
+                    risingSteps++;
+                }
                 previous = c;
             }
+            Integer[] last = counts.stream().skip(counts.size() - 2L).toArray(Integer[]::new);
+            rising = rising && risingSteps * 2 >= keep - 1 && last[1] > last[0];
             int growth = counts.getLast() - counts.getFirst();
             if (!rising || growth < config.threadLeakMinGrowth()) {
                 continue;
