@@ -1,0 +1,186 @@
+package io.github.perfkit.examples.plain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes of the example share a real Redis (L2 cache, alert store), and the Grafana dashboard shipped in
+ * docs/grafana only uses metric and label names that a real {@code /perf/metrics} scrape of the example
+ * contains, so the dashboard cannot rot when a meter is renamed.
+ */
+class GrafanaDashboardTest {
+
+    private static final Path DASHBOARD = Path.of("..", "..", "docs", "grafana", "perfkit-dashboard.json");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** A metric name directly followed by a label selector: every metric in the dashboard is selected by job/instance. */
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}");
+    /** Grafana's variable query {@code label_values(metric, label)}. */
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*[,{]");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"");
+    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
+    /** Labels Prometheus adds to every scraped series (and {@code le} of histogram buckets, present in the scrape). */
+    private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
+
+    private static RedisProcess redis;
+    private static PlainServletApp nodeA;
+    private static PlainServletApp nodeB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisProcess.start();
+        nodeA = PlainServletApp.start(new PlainServletApp.Settings("127.0.0.1", 0, redis.uri(), null, false));
+        nodeB = PlainServletApp.start(new PlainServletApp.Settings("127.0.0.1", 0, redis.uri(), null, false));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {nodeB, nodeA, redis}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // best effort: the others still close
+                }
+            }
+        }
+    }
+
+    static HttpResponse<String> get(PlainServletApp node, String path) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .timeout(Duration.ofSeconds(20)).GET().build();
+        return CLIENT.send(r, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aProductLoadedOnOneNodeIsAnL2HitOnTheOther() throws Exception {
+        assertThat(get(nodeA, "/products/1234").statusCode()).isEqualTo(200);   // loaded from H2, written to L1 + Redis
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(get(nodeB, "/products/1234").body()).contains("\"name\":\"Product 1234\"");
+            assertThat(nodeB.perf().registry().get("perfkit.cache.gets")
+                    .tags("cache", "products", "level", "l2", "result", "hit").counter().count()).isPositive();
+        });
+        assertThat(nodeB.perf().registry().get("perfkit.cache.loads").tags("cache", "products").timers())
+                .allSatisfy(t -> assertThat(t.count()).isZero());                    // node B never hit the database
+    }
+
+    @Test
+    void everyMetricAndLabelInTheGrafanaDashboardIsInARealScrape() throws Exception {
+        // traffic that makes every series family of the dashboard appear: 2xx, 4xx, cache hits/misses, N+1, a 5xx-free run
+        for (String path : List.of("/products/5", "/products/5", "/products/424242", "/products?category=garden",
+                "/orders/recent", "/nope")) {
+            get(nodeA, path);
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+        assertThat(dashboard.path("schemaVersion").asInt()).isBetween(36, 41);
+        assertThat(dashboard.path("__inputs").get(0).path("name").asText()).isEqualTo("DS_PROMETHEUS");
+        List<String> expressions = new ArrayList<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            if (!panel.path("type").asText().equals("row")) {
+                assertThat(panel.path("datasource").path("uid").asText()).isEqualTo("${DS_PROMETHEUS}");
+                assertThat(panel.path("targets")).as("panel %s has queries", panel.path("title")).isNotEmpty();
+            }
+            for (JsonNode target : panel.path("targets")) {
+                expressions.add(target.path("expr").asText());
+            }
+        }
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            expressions.add(variable.path("definition").asText());
+        }
+        assertThat(expressions).hasSizeGreaterThan(30);
+        Set<String> titles = new HashSet<>();
+        dashboard.path("panels").forEach(p -> titles.add(p.path("title").asText()));
+        assertThat(titles).contains("Request rate by status class", "Latency p50 / p95 / p99 (all endpoints)",
+                "Error rate (5xx share)", "CPU", "Heap", "GC", "Threads", "Cache hit ratio", "Alerts active by level");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            Map<String, Set<String>> scrape = scrape(get(nodeA, "/perf/metrics").body());
+            if (!scrape.containsKey("perfkit_jvm_gc_pause_seconds_sum")) {
+                System.gc();   // the GC pause timer appears with the first collection it sees
+            }
+            Set<String> missing = new TreeSet<>();
+            for (String expr : expressions) {
+                Matcher m = SELECTOR.matcher(expr);
+                Set<String> labelsOfExpr = new HashSet<>(TARGET_LABELS);
+                boolean any = false;
+                while (m.find()) {
+                    any = true;
+                    String metric = m.group(1);
+                    Set<String> labels = scrape.get(metric);
+                    if (labels == null) {
+                        missing.add("metric " + metric);
+                        continue;
+                    }
+                    labelsOfExpr.addAll(labels);
+                    Matcher l = MATCHER.matcher(m.group(2));
+                    while (l.find()) {
+                        if (!TARGET_LABELS.contains(l.group(1)) && !labels.contains(l.group(1))) {
+                            missing.add("label " + l.group(1) + " of " + metric);
+                        }
+                    }
+                }
+                Matcher v = LABEL_VALUES.matcher(expr);
+                while (v.find()) {
+                    any = true;
+                    if (!scrape.containsKey(v.group(1))) {
+                        missing.add("metric " + v.group(1));
+                    }
+                }
+                assertThat(any).as("expression selects at least one metric: %s", expr).isTrue();
+                Matcher g = GROUPING.matcher(expr);
+                while (g.find()) {
+                    for (String label : g.group(1).split(",")) {
+                        if (!label.isBlank() && !labelsOfExpr.contains(label.strip())) {
+                            missing.add("grouping label " + label.strip() + " in " + expr);
+                        }
+                    }
+                }
+            }
+            assertThat(missing).as("names the dashboard uses but the scrape lacks").isEmpty();
+        });
+    }
+
+    /** Metric name to the label names it carries, from Prometheus text format. */
+    static Map<String, Set<String>> scrape(String text) {
+        Map<String, Set<String>> out = new HashMap<>();
+        Pattern label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.indexOf(' ');
+            int end = brace >= 0 && brace < space ? brace : space;
+            Set<String> labels = out.computeIfAbsent(line.substring(0, end), k -> new HashSet<>());
+            if (end == brace) {
+                Matcher m = label.matcher(line.substring(brace, line.lastIndexOf('}')));
+                while (m.find()) {
+                    labels.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+}
