@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,6 +161,49 @@ class GrafanaDashboardTest {
             }
             assertThat(missing).as("names the dashboard uses but the scrape lacks").isEmpty();
         });
+    }
+
+    @Test
+    void everyDashboardQueryIsValidPromQlAndTheDocumentedScrapeConfigIsValid() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "promtool"));
+        StringBuilder rules = new StringBuilder("groups:\n  - name: perfkit-dashboard\n    rules:\n");
+        int n = 0;
+        for (JsonNode panel : new ObjectMapper().readTree(DASHBOARD.toFile()).path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText().replace("$__rate_interval", "1m")
+                        .replace("$job", ".*").replace("$instance", ".*");
+                rules.append("      - record: perfkit:dashboard_check_").append(++n).append('\n')
+                        .append("        expr: '").append(expr.replace("'", "''")).append("'\n");
+            }
+        }
+        Path rulesFile = Files.writeString(dir.resolve("dashboard-rules.yml"), rules);
+        assertThat(promtool("check", "rules", rulesFile.toString())).contains("SUCCESS: " + n + " rules found");
+
+        String deployment = Files.readString(Path.of("..", "..", "docs", "DEPLOYMENT.md"));
+        Matcher yaml = Pattern.compile("```yaml\\R(scrape_configs:.*?)```", Pattern.DOTALL).matcher(deployment);
+        assertThat(yaml.find()).as("DEPLOYMENT.md has a scrape_configs yaml block").isTrue();
+        Path token = Files.writeString(dir.resolve("token"), "0123456789abcdef0123");
+        Path config = Files.writeString(dir.resolve("prometheus.yml"),
+                yaml.group(1).replace("/etc/prometheus/perfkit-token", token.toAbsolutePath().toString()));
+        assertThat(yaml.group(1)).contains("metrics_path: /perf/metrics");
+        assertThat(promtool("check", "config", config.toString())).contains("SUCCESS");
+    }
+
+    /** Runs promtool from PATH (CI installs it with the prometheus package); fails when it is missing or fails. */
+    private static String promtool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("promtool");
+        command.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("promtool is not on PATH: apt-get install -y prometheus", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("promtool %s: %s", String.join(" ", args), out).isZero();
+        return out;
     }
 
     /** Metric name to the label names it carries, from Prometheus text format. */
