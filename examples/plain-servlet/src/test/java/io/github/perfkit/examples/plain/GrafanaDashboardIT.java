@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +35,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes of the example share a real Redis (L2 cache, alert store), and the Grafana dashboard shipped in
  * docs/grafana only uses metric and label names that a real {@code /perf/metrics} scrape of the example
- * contains, so the dashboard cannot rot when a meter is renamed.
+ * contains, so the dashboard cannot rot when a meter is renamed; its queries are valid PromQL (promtool)
+ * and every one returns data from a real Prometheus scraping both nodes under traffic.
  */
-class GrafanaDashboardTest {
+class GrafanaDashboardIT {
 
     private static final Path DASHBOARD = Path.of("..", "..", "docs", "grafana", "perfkit-dashboard.json");
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -189,6 +195,105 @@ class GrafanaDashboardTest {
         assertThat(promtool("check", "config", config.toString())).contains("SUCCESS");
     }
 
+    @Test
+    void everyDashboardQueryReturnsDataFromARealPrometheusScrapingBothNodes() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "prometheus-" + System.nanoTime()));
+        int promPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            promPort = s.getLocalPort();
+        }
+        Path config = Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\n"
+                + "  scrape_timeout: 1s\nscrape_configs:\n  - job_name: shop\n    metrics_path: /perf/metrics\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:" + nodeA.port() + "', '127.0.0.1:" + nodeB.port()
+                + "']\n");
+        Process prometheus = startOnPath("prometheus", "apt-get install -y prometheus", "--config.file=" + config,
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort);
+        Thread hook = new Thread(prometheus::destroyForcibly, "prometheus-test-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread traffic = new Thread(() -> {
+            int i = 0;
+            while (running.get()) {
+                try {
+                    for (PlainServletApp node : new PlainServletApp[] {nodeA, nodeB}) {
+                        get(node, "/products/" + (1 + i % 40));
+                        get(node, i % 5 == 0 ? "/orders/recent" : "/products?category=books");
+                        if (i % 7 == 0) {
+                            get(node, "/nope");
+                        }
+                    }
+                    i++;
+                    Thread.sleep(20);
+                } catch (IOException e) {
+                    // a request failing while the nodes stop at the end does not matter
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "dashboard-traffic");
+        traffic.setDaemon(true);
+        traffic.start();
+        try {
+            List<String> expressions = new ArrayList<>();
+            for (JsonNode panel : new ObjectMapper().readTree(DASHBOARD.toFile()).path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    expressions.add(target.path("expr").asText().replace("$__rate_interval", "10s")
+                            .replace("$job", "shop").replace("$instance", ".*"));
+                }
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> query(promPort, "count(up{job=\"shop\"} == 1)").path(0).path("value").path(1)
+                            .asText().equals("2"));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                List<String> empty = new ArrayList<>();
+                for (String expr : expressions) {
+                    if (query(promPort, expr).isEmpty()) {
+                        empty.add(expr);
+                    }
+                }
+                assertThat(empty).as("dashboard queries without data from a real Prometheus").isEmpty();
+            });
+            JsonNode hitRatio = query(promPort, expressions.stream().filter(e -> e.contains("result=\"hit\"")
+                    && !e.contains("level=\"l1\",result")).findFirst().orElseThrow());
+            assertThat(hitRatio.get(0).path("value").path(1).asDouble()).isBetween(0.0, 1.0);
+            JsonNode jobs = queryApi(promPort, "/api/v1/label/job/values");
+            assertThat(jobs.toString()).contains("shop");           // what the dashboard's $job variable lists
+        } finally {
+            running.set(false);
+            traffic.interrupt();
+            prometheus.destroy();
+            if (!prometheus.waitFor(10, TimeUnit.SECONDS)) {
+                prometheus.destroyForcibly();
+            }
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private static JsonNode query(int port, String promql) throws IOException, InterruptedException {
+        return queryApi(port, "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+    }
+
+    private static JsonNode queryApi(int port, String pathAndQuery) throws IOException, InterruptedException {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = new ObjectMapper().readTree(r.body());
+        assertThat(body.path("status").asText()).as(r.body()).isEqualTo("success");
+        return body.path("data");
+    }
+
+    private static Process startOnPath(String name, String install, String... args) throws IOException {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path bin = Path.of(d, name);
+            if (Files.isExecutable(bin)) {
+                List<String> command = new ArrayList<>(List.of(bin.toString()));
+                command.addAll(List.of(args));
+                return new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(Path.of("target", name + "-" + System.nanoTime() + ".log").toFile()).start();
+            }
+        }
+        throw new IllegalStateException(name + " is not on PATH: " + install);
+    }
+
     /** Runs promtool from PATH (CI installs it with the prometheus package); fails when it is missing or fails. */
     private static String promtool(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -201,7 +306,7 @@ class GrafanaDashboardTest {
             throw new IllegalStateException("promtool is not on PATH: apt-get install -y prometheus", e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("promtool %s: %s", String.join(" ", args), out).isZero();
         return out;
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Starts the example on a free port and talks to it over real HTTP, as a user would. */
-class PlainServletAppTest {
+class PlainServletAppIT {
 
     private static PlainServletApp app;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
