@@ -30,11 +30,16 @@ final class RedisProcess implements AutoCloseable {
     }
 
     static RedisProcess start() throws IOException, InterruptedException {
-        Path bin = binary();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        return start(port);
+    }
+
+    /** Starts a server on the given port (e.g. again after {@link #close()}, to end a simulated outage). */
+    static RedisProcess start(int port) throws IOException, InterruptedException {
+        Path bin = binary();
         Path log = Path.of("target", "redis-" + port + ".log");
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(List.of(bin.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
@@ -75,6 +80,10 @@ final class RedisProcess implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    int port() {
+        return port;
     }
 
     String uri() {
