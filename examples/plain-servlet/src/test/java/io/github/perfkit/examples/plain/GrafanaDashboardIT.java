@@ -206,6 +206,13 @@ class GrafanaDashboardIT {
                 + "  scrape_timeout: 1s\nscrape_configs:\n  - job_name: shop\n    metrics_path: /perf/metrics\n"
                 + "    static_configs:\n      - targets: ['127.0.0.1:" + nodeA.port() + "', '127.0.0.1:" + nodeB.port()
                 + "']\n");
+        // the GC pause timer appears with the first collection the JVM reports; make sure there was one
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            if (nodeA.perf().registry().find("perfkit.jvm.gc.pause").timer() == null) {
+                System.gc();
+            }
+            assertThat(nodeA.perf().registry().find("perfkit.jvm.gc.pause").timer()).isNotNull();
+        });
         Process prometheus = startOnPath("prometheus", "apt-get install -y prometheus", "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort);
         Thread hook = new Thread(prometheus::destroyForcibly, "prometheus-test-shutdown");
