@@ -71,16 +71,21 @@ class DefaultWindowsProofTest {
         Map<FindingCategory, Long> secondsToName = new EnumMap<>(FindingCategory.class);
         List<FindingCategory> planted = List.of(FindingCategory.CPU_HOTSPOT, FindingCategory.ALLOCATION_PRESSURE,
                 FindingCategory.LOCK_CONTENTION, FindingCategory.THREAD_LEAK, FindingCategory.MEMORY_LEAK);
-        await().atMost(TARGET).pollInterval(Duration.ofMillis(500)).until(() -> {
-            for (Finding f : diagnosis.active()) {
-                if (planted.contains(f.category()) && f.culprit().startsWith("com.example.workload.")
-                        && !secondsToName.containsKey(f.category())) {
-                    culprits.put(f.category(), f.culprit());
-                    secondsToName.put(f.category(), (System.nanoTime() - onset) / 1_000_000_000L);
+        try {
+            await().atMost(TARGET).pollInterval(Duration.ofMillis(500)).until(() -> {
+                for (Finding f : diagnosis.active()) {
+                    if (planted.contains(f.category()) && f.culprit().startsWith("com.example.workload.")
+                            && !secondsToName.containsKey(f.category())) {
+                        culprits.put(f.category(), f.culprit());
+                        secondsToName.put(f.category(), (System.nanoTime() - onset) / 1_000_000_000L);
+                    }
                 }
-            }
-            return secondsToName.keySet().containsAll(planted);
-        });
+                return secondsToName.keySet().containsAll(planted);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not every planted problem was named within " + TARGET + "; named so far "
+                    + secondsToName + " " + culprits + ", active findings " + diagnosis.active(), e);
+        }
         System.out.println("seconds from onset to finding, shipped settings: " + secondsToName);
 
         assertThat(culprits).containsEntry(FindingCategory.CPU_HOTSPOT, "com.example.workload.Workloads.burnCpu")
