@@ -39,9 +39,9 @@ class L1CacheTest {
         assertThat(cache.getIfPresent("u:1")).isEqualTo("v1");
         assertThat(calls).hasValue(1);
         assertThat(manager.hasRemoteTier()).isFalse();
-        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "hit").counter().count())
+        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "hit").functionCounter().count())
                 .isEqualTo(2);
-        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "miss").counter().count())
+        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "miss").functionCounter().count())
                 .isEqualTo(1);
         assertThat(registry.get(MetricNames.LOADS).tags("cache", "users", "result", "success").timer().count()).isEqualTo(1);
         assertThat(registry.get(MetricNames.SIZE).tags("cache", "users").gauge().value()).isEqualTo(1);
@@ -317,6 +317,50 @@ class L1CacheTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bad:Name");
         assertThatThrownBy(() -> manager.localCache("keys", CacheConfig.ofDefaults()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already exists");
+    }
+
+    @Test
+    void hitPathValidatesOnlyOnMissesYetRejectsEveryInvalidKey() {
+        // Keys are validated when stored, so a hit needs no scan; an invalid key can never hit and is
+        // rejected on the miss path of every read method, and counts neither as a hit nor a miss.
+        MultilevelCache<String> cache = manager.localCache("hitpath", CacheConfig.builder().maxKeyLength(10).build());
+        cache.put("ok", "v");
+        assertThat(cache.getIfPresent("ok")).isEqualTo("v");
+        assertThat(cache.get("ok", k -> "other")).isEqualTo("v");
+        assertThatThrownBy(() -> cache.getIfPresent("ok\u0000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("U+0000 at index 2");
+        assertThatThrownBy(() -> cache.get("x".repeat(11), k -> "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getIfPresent("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getAll(List.of("ok", "a\tb"), ks -> Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getIfPresent(null)).isInstanceOf(NullPointerException.class);
+        assertThat(cache.stats().l1Hits()).isEqualTo(2);
+        assertThat(cache.stats().l1Misses()).isZero();
+    }
+
+    @Test
+    void shortLivedEntriesExpireOnReadAndCountAsExpiredEvictions() {
+        // Caffeine expires after the fixed L1 TTL; an entry with a shorter TTL carries its own deadline.
+        MultilevelCache<String> cache = manager.localCache("shortlived", CacheConfig.builder()
+                .l1Ttl(Duration.ofSeconds(10)).nullTtl(Duration.ofSeconds(1)).build());
+        AtomicInteger loads = new AtomicInteger();
+        assertThat(cache.get("absent", k -> {
+            loads.incrementAndGet();
+            return null;
+        })).isNull();
+        cache.put("short", "s", Duration.ofSeconds(2));
+        cache.put("full", "f");
+        clock.add(Duration.ofMillis(1_500));
+        assertThat(cache.get("absent", k -> "now")).isEqualTo("now");
+        assertThat(cache.getIfPresent("short")).isEqualTo("s");
+        clock.add(Duration.ofSeconds(1));
+        assertThat(cache.getIfPresent("short")).isNull();
+        assertThat(cache.getAll(List.of("short", "full"), ks -> Map.of())).containsOnly(Map.entry("full", "f"));
+        // "now", "full", and the absent marker getAll cached for "short".
+        assertThat(cache.stats().l1Size()).isEqualTo(3);
+        assertThat(registry.get(MetricNames.EVICTIONS).tags("cache", "shortlived", "cause", "expired").counter().count())
+                .isEqualTo(2);
+        assertThat(loads).hasValue(1);
     }
 
     @Test

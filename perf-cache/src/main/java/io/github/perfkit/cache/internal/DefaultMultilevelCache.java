@@ -2,7 +2,8 @@ package io.github.perfkit.cache.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.perfkit.cache.CacheConfig;
 import io.github.perfkit.cache.CacheKeys;
 import io.github.perfkit.cache.CacheStats;
@@ -12,6 +13,7 @@ import io.github.perfkit.cache.codec.Codec;
 import io.github.perfkit.cache.codec.CodecException;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -86,10 +89,16 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private final AtomicLong global = new AtomicLong();
     private final RateLimitedLog log = new RateLimitedLog(LOG);
 
-    private final Counter l1Hits;
-    private final Counter l1Misses;
-    private final Counter l2Hits;
-    private final Counter l2Misses;
+    /** The configured L1 TTL: Caffeine expires every entry after it (fixed expireAfterWrite). */
+    private final long l1TtlNanos;
+    private final double refreshAhead;
+    private final Counter evictedExpired;
+    // Striped counters on the hot path, published as function counters: a hit costs one uncontended
+    // LongAdder add instead of a Micrometer Counter (which may be a composite fanning out to registries).
+    private final LongAdder l1Hits = new LongAdder();
+    private final LongAdder l1Misses = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder l2Misses = new LongAdder();
     private final Timer loadSuccess;
     private final Timer loadFailure;
     private final Counter puts;
@@ -124,25 +133,30 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         this.executor = executor;
         Counter evictedSize = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
                 .tag("cause", "size").register(registry);
-        Counter evictedExpired = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
+        this.l1TtlNanos = config.l1Ttl().toNanos();
+        this.refreshAhead = config.refreshAhead();
+        this.evictedExpired = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
                 .tag("cause", "expired").register(registry);
         if (config.l1Enabled()) {
+            // One fixed expireAfterWrite (the configured L1 TTL) instead of a per-entry Expiry: cheaper on
+            // every hit. The rare entries with a shorter TTL (absent markers, per-call TTLs, entries written
+            // while L2 is degraded) carry their own deadline, checked on read (see live()).
+            Ticker ticker = clock == Clock.SYSTEM ? Ticker.systemTicker() : clock::monotonicTime;
             this.l1 = Caffeine.newBuilder()
                     .maximumSize(config.l1MaximumSize())
-                    .expireAfter(new EntryExpiry())
-                    .ticker(clock::monotonicTime)
+                    .expireAfterWrite(Duration.ofNanos(l1TtlNanos))
+                    .ticker(ticker)
                     .executor(Runnable::run)
-                    .evictionListener((String k, L1Entry v, com.github.benmanes.caffeine.cache.RemovalCause cause) ->
-                            (cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
-                                    ? evictedExpired : evictedSize).increment())
+                    .evictionListener((String k, L1Entry v, RemovalCause cause) ->
+                            (cause == RemovalCause.EXPIRED ? evictedExpired : evictedSize).increment())
                     .build();
         } else {
             this.l1 = null;
         }
-        this.l1Hits = gets(registry, "l1", "hit");
-        this.l1Misses = gets(registry, "l1", "miss");
-        this.l2Hits = gets(registry, "l2", "hit");
-        this.l2Misses = gets(registry, "l2", "miss");
+        gets(registry, "l1", "hit", l1Hits);
+        gets(registry, "l1", "miss", l1Misses);
+        gets(registry, "l2", "hit", l2Hits);
+        gets(registry, "l2", "miss", l2Misses);
         this.loadSuccess = Timer.builder(MetricNames.LOADS).tag(MetricNames.TAG_CACHE, name)
                 .tag(MetricNames.TAG_RESULT, "success").register(registry);
         this.loadFailure = Timer.builder(MetricNames.LOADS).tag(MetricNames.TAG_CACHE, name)
@@ -157,9 +171,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 .tag(MetricNames.TAG_CACHE, name).tag(MetricNames.TAG_LEVEL, "l1").register(registry);
     }
 
-    private Counter gets(MeterRegistry registry, String level, String result) {
-        return Counter.builder(MetricNames.GETS).tag(MetricNames.TAG_CACHE, name).tag(MetricNames.TAG_LEVEL, level)
-                .tag(MetricNames.TAG_RESULT, result).register(registry);
+    private LongAdder gets(MeterRegistry registry, String level, String result, LongAdder adder) {
+        FunctionCounter.builder(MetricNames.GETS, adder, LongAdder::sum).tag(MetricNames.TAG_CACHE, name)
+                .tag(MetricNames.TAG_LEVEL, level).tag(MetricNames.TAG_RESULT, result).register(registry);
+        return adder;
     }
 
     private Counter invalidations(MeterRegistry registry, String type) {
@@ -174,7 +189,6 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     @Override
     public @Nullable V getIfPresent(String key) {
-        validate(key);
         L1Entry e = readL1(key);
         if (e != null) {
             return unwrap(e.value());
@@ -207,7 +221,6 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     private @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader,
                             @Nullable Duration ttl) {
-        validate(key);
         Objects.requireNonNull(loader, "loader");
         L1Entry e = readL1(key);
         if (e != null) {
@@ -250,7 +263,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                                @Nullable Duration ttl) {
         if (l1 != null) {
             // The previous leader may have finished between our L1 miss and becoming leader.
-            L1Entry e = l1.getIfPresent(key);
+            L1Entry e = live(key, l1.getIfPresent(key));
             if (e != null) {
                 return e.value();
             }
@@ -304,8 +317,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     private void maybeRefresh(String key, L1Entry e, Function<? super String, ? extends @Nullable V> loader,
                               @Nullable Duration ttl) {
-        if (config.refreshAhead() == 0
-                || clock.monotonicTime() - e.writtenNanos() < (long) (e.ttlNanos() * config.refreshAhead())) {
+        if (refreshAhead == 0
+                || clock.monotonicTime() - e.writtenNanos() < (long) (e.ttlNanos() * refreshAhead)) {
             return;
         }
         CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -342,7 +355,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Map<String, V> result = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String k : wanted) {
-            L1Entry e = readL1(k);
+            L1Entry e = readL1Validated(k);
             if (e == null) {
                 missing.add(k);
             } else if (e.value() != ABSENT) {
@@ -482,8 +495,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     @Override
     public CacheStats stats() {
-        return new CacheStats((long) l1Hits.count(), (long) l1Misses.count(), (long) l2Hits.count(),
-                (long) l2Misses.count(), loadSuccess.count() + loadFailure.count(), loadFailure.count(),
+        return new CacheStats(l1Hits.sum(), l1Misses.sum(), l2Hits.sum(), l2Misses.sum(), loadSuccess.count() + loadFailure.count(), loadFailure.count(),
                 l1 == null ? 0 : l1.estimatedSize());
     }
 
@@ -549,13 +561,55 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     // ---- levels
 
+    /**
+     * The L1 lookup of {@code get}/{@code getIfPresent}; validates the key only on a miss: every key
+     * in L1 was validated when it was stored, so a hit proves the key valid and costs no scan.
+     */
     private @Nullable L1Entry readL1(String key) {
+        if (l1 == null) {
+            validate(key);
+            return null;
+        }
+        L1Entry e = l1.getIfPresent(Objects.requireNonNull(key, "key"));
+        if (e != null && (e.ttlNanos() >= l1TtlNanos || !expired(e))) {
+            l1Hits.increment();
+            return e;
+        }
+        validate(key);
+        if (e != null) {
+            expire(key, e);
+        }
+        l1Misses.increment();
+        return null;
+    }
+
+    /** As {@link #readL1} for a key already validated. */
+    private @Nullable L1Entry readL1Validated(String key) {
         if (l1 == null) {
             return null;
         }
-        L1Entry e = l1.getIfPresent(key);
+        L1Entry e = live(key, l1.getIfPresent(key));
         (e == null ? l1Misses : l1Hits).increment();
         return e;
+    }
+
+    /** @return {@code e}, or null if it is a short-lived entry past its own deadline (then dropped) */
+    private @Nullable L1Entry live(String key, @Nullable L1Entry e) {
+        if (e == null || e.ttlNanos() >= l1TtlNanos || !expired(e)) {
+            return e;
+        }
+        expire(key, e);
+        return null;
+    }
+
+    private boolean expired(L1Entry e) {
+        return clock.monotonicTime() - e.writtenNanos() >= e.ttlNanos();
+    }
+
+    private void expire(String key, L1Entry e) {
+        if (Objects.requireNonNull(l1).asMap().remove(key, e)) {
+            evictedExpired.increment();
+        }
     }
 
     private Object readL2(String key) {
@@ -692,22 +746,5 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     @SuppressWarnings("unchecked")
     private @Nullable V unwrap(Object value) {
         return value == ABSENT ? null : (V) value;
-    }
-
-    private static final class EntryExpiry implements Expiry<String, L1Entry> {
-        @Override
-        public long expireAfterCreate(String key, L1Entry value, long currentTime) {
-            return value.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, L1Entry value, long currentTime, long currentDuration) {
-            return value.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterRead(String key, L1Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }
