@@ -67,10 +67,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private static final byte HEADER_VALUE = 1;
     private static final byte HEADER_TOMBSTONE = 2;
     /**
-     * How long an evicted key keeps its invalidation marker in L2: loads that observed the key before
-     * the eviction (on any node) cannot store their value while the marker is there.
+     * Lifetime of a cache's pattern-invalidation epoch in L2. Longer than any load: a load that straddles
+     * a pattern invalidation sees the epoch change (an expired epoch also reads as a change).
      */
-    static final Duration TOMBSTONE_TTL = Duration.ofSeconds(10);
+    static final Duration EPOCH_TTL = Duration.ofDays(1);
     private static final int STRIPES = 1024;
 
     private final String name;
@@ -80,6 +80,13 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private final InvalidationBus bus;
     private final String namespace;
     private final String patternNamespace;
+    /**
+     * L2 key of the cache's pattern-invalidation epoch, outside every cache's namespace (cache names
+     * cannot start with '_'): a random token replaced before each pattern invalidation.
+     */
+    private final String epochKey;
+    /** How long an evicted key keeps its invalidation marker in L2. */
+    private final Duration markerTtl;
     private final Clock clock;
     private final Executor executor;
     private final @Nullable Cache<String, L1Entry> l1;
@@ -129,6 +136,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         this.bus = bus;
         this.namespace = keyPrefix + ":" + name + ":";
         this.patternNamespace = CacheKeys.escapeGlob(namespace);
+        this.epochKey = keyPrefix + ":__epoch:" + name;
+        this.markerTtl = config.invalidationMarkerTtl();
         this.clock = clock;
         this.executor = executor;
         Counter evictedSize = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
@@ -271,6 +280,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         long gen = generation(key);
         boolean writeL2 = false;
         byte[] observed = null;
+        byte[] epoch = null;
         if (remote != null) {
             byte[] raw = remote.get(namespace + key);
             if (raw == RemoteGuard.FAILED) {
@@ -282,19 +292,27 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                     storeL1(key, v, gen, ttl);
                     return v;
                 }
-                writeL2 = true;
                 observed = isTombstone(raw) ? raw : null;
+                // Read before the loader runs: a pattern invalidation from now on changes it.
+                epoch = remote.get(epochKey);
+                writeL2 = epoch != RemoteGuard.FAILED;
             }
         }
-        return loadAndStore(key, loader, gen, writeL2, observed, ttl);
+        return loadAndStore(key, loader, gen, writeL2, observed, epoch, ttl);
     }
 
     private static boolean isTombstone(byte @Nullable [] raw) {
         return raw != null && raw.length > 0 && raw[0] == HEADER_TOMBSTONE;
     }
 
+    /**
+     * Runs the loader and stores its result: in L1 if no local invalidation happened since {@code gen};
+     * in L2 too ({@code writeL2}) only if L2 still holds what the load {@code observed}, and the write
+     * is undone if a pattern invalidation (on any node) changed the {@code epoch} read before the load.
+     */
     private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen,
-                                boolean writeL2, byte @Nullable [] observed, @Nullable Duration ttl) {
+                                boolean writeL2, byte @Nullable [] observed, byte @Nullable [] epoch,
+                                @Nullable Duration ttl) {
         long start = clock.monotonicTime();
         V v;
         try {
@@ -307,7 +325,9 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Object value = v == null ? ABSENT : v;
         if (v != null || config.cacheNulls()) {
             if (writeL2) {
-                storeBoth(key, value, gen, true, observed, ttl);
+                if (storeBoth(key, value, gen, true, observed, ttl) && epochChanged(epoch)) {
+                    tombstone(key);
+                }
             } else {
                 storeL1(key, value, gen, ttl);
             }
@@ -330,8 +350,11 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             executor.execute(() -> {
                 try {
                     byte[] raw = remote == null ? RemoteGuard.FAILED : remote.get(namespace + key);
-                    boolean writeL2 = raw != RemoteGuard.FAILED;
-                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null, ttl));
+                    byte[] epoch = raw == RemoteGuard.FAILED ? RemoteGuard.FAILED
+                            : Objects.requireNonNull(remote).get(epochKey);
+                    boolean writeL2 = epoch != RemoteGuard.FAILED;
+                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null,
+                            writeL2 ? epoch : null, ttl));
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
                     log.warn("refresh-ahead of a key of cache " + name + " failed; the entry expires normally", ex);
@@ -399,6 +422,12 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         if (toLoad.isEmpty()) {
             return result;
         }
+        byte[] epoch = null;
+        boolean writeL2 = fromL2 != null;
+        if (writeL2) {
+            epoch = Objects.requireNonNull(remote).get(epochKey);
+            writeL2 = epoch != RemoteGuard.FAILED;
+        }
         long start = clock.monotonicTime();
         Map<String, ? extends V> loaded;
         try {
@@ -408,18 +437,27 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             throw t;
         }
         loadSuccess.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+        List<String> written = new ArrayList<>();
         for (int i = 0; i < missing.size(); i++) {
             String k = missing.get(i);
             if (!toLoad.contains(k)) {
                 continue;
             }
             V v = loaded.get(k);
-            if (v != null) {
-                storeBoth(k, v, gens[i], fromL2 != null, observed[i], null);
-                result.put(k, v);
-            } else if (config.cacheNulls()) {
-                storeBoth(k, ABSENT, gens[i], fromL2 != null, observed[i], null);
+            Object value = v != null ? v : ABSENT;
+            if (v != null || config.cacheNulls()) {
+                if (!writeL2) {
+                    storeL1(k, value, gens[i], null);
+                } else if (storeBoth(k, value, gens[i], true, observed[i], null)) {
+                    written.add(k);
+                }
             }
+            if (v != null) {
+                result.put(k, v);
+            }
+        }
+        if (!written.isEmpty() && epochChanged(epoch)) {
+            written.forEach(this::tombstone);
         }
         return result;
     }
@@ -453,7 +491,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         invalidatedKey.increment();
         // L2 first: a local read that misses L1 after the local eviction must not find the old L2 value.
         if (remote != null) {
-            remote.set(namespace + key, tombstone(), TOMBSTONE_TTL);
+            tombstone(key);
         }
         evictLocal(key);
         bus.publish(name, InvalidationBus.KEY, key);
@@ -475,6 +513,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         for (String p : checked) {
             invalidatedPattern.increment();
             if (remote != null) {
+                // Before the SCAN: a load on any node that read the old epoch will not keep its write.
+                newEpoch();
                 removed += Math.max(0, remote.deleteMatching(patternNamespace + p));
             }
             invalidateLocal(p);
@@ -487,6 +527,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     public void invalidateAll() {
         invalidatedAll.increment();
         if (remote != null) {
+            newEpoch();
             remote.deleteMatching(patternNamespace + "*");
         }
         clearLocal();
@@ -652,6 +693,24 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
     }
 
+    /** Replaces this cache's pattern-invalidation epoch with a fresh random token. */
+    private void newEpoch() {
+        byte[] token = new byte[16];
+        ThreadLocalRandom.current().nextBytes(token);
+        Objects.requireNonNull(remote).set(epochKey, token, EPOCH_TTL);
+    }
+
+    /** @return whether the epoch read before a load has changed since (or cannot be read now) */
+    private boolean epochChanged(byte @Nullable [] before) {
+        byte[] now = Objects.requireNonNull(remote).get(epochKey);
+        return now == RemoteGuard.FAILED || !Arrays.equals(now, before);
+    }
+
+    /** Replaces the key's L2 value with an invalidation marker (loads that observed the old value cannot write). */
+    private void tombstone(String key) {
+        Objects.requireNonNull(remote).set(namespace + key, tombstone(), markerTtl);
+    }
+
     private static byte[] tombstone() {
         byte[] t = new byte[17];
         ThreadLocalRandom.current().nextBytes(t);
@@ -662,12 +721,14 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     /**
      * Stores in L1 (if no local invalidation happened since {@code gen}) and L2: unconditionally for
      * puts, or only if L2 still holds what the load observed ({@code conditional}).
+     *
+     * @return whether the value was written to L2 and left there
      */
-    private void storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed,
-                           @Nullable Duration ttl) {
+    private boolean storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed,
+                              @Nullable Duration ttl) {
         storeL1(key, value, gen, ttl);
         if (remote == null) {
-            return;
+            return false;
         }
         byte[] payload;
         if (value == ABSENT) {
@@ -683,11 +744,11 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             } catch (RuntimeException e) {
                 codecErrors.increment();
                 log.warn("value of cache " + name + " could not be encoded; kept in L1 only", e);
-                return;
+                return false;
             }
         }
         if (generation(key) != gen) {
-            return;
+            return false;
         }
         String full = namespace + key;
         boolean written = conditional
@@ -695,8 +756,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 : remote.set(full, payload, l2Ttl(value, ttl));
         if (written && generation(key) != gen) {
             // An invalidation raced the write: do not let the stale value survive in L2.
-            remote.set(full, tombstone(), TOMBSTONE_TTL);
+            tombstone(key);
+            return false;
         }
+        return written;
     }
 
     private void storeL1(String key, Object value, long gen, @Nullable Duration override) {
