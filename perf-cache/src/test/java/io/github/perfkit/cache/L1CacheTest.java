@@ -382,6 +382,48 @@ class L1CacheTest {
     }
 
     @Test
+    void statusSectionOffersAPatternInvalidationAction() {
+        try (Perf perf = Perf.builder().registry(registry).autoTick(false).systemMetrics(false).jvmMetrics(false).build()) {
+            CacheManager withHub = CacheManager.builder().perf(perf).clock(clock).build();
+            MultilevelCache<String> users = withHub.localCache("users", CacheConfig.ofDefaults());
+            MultilevelCache<String> orders = withHub.localCache("orders", CacheConfig.ofDefaults());
+            users.put("user:42:profile", "p");
+            users.put("user:42:cart", "c");
+            users.put("user:7:profile", "q");
+            orders.put("user:42:last", "o");
+            // As the servlet endpoints reach it: the contributor registered on the hub.
+            var section = perf.contributors().stream().filter(c -> c.name().equals("cache")).findFirst().orElseThrow();
+            assertThat(section.actions()).containsExactly("invalidate");
+            Map<String, Object> result = section.act("invalidate", Map.of("cache", "users", "pattern", "user:42:*"));
+            assertThat(result).containsEntry("action", "invalidate").containsEntry("cache", "users")
+                    .containsEntry("pattern", "user:42:*").containsEntry("l2KeysRemoved", 0L);
+            assertThat(users.getIfPresent("user:42:profile")).isNull();
+            assertThat(users.getIfPresent("user:42:cart")).isNull();
+            assertThat(users.getIfPresent("user:7:profile")).isEqualTo("q");
+            assertThat(orders.getIfPresent("user:42:last")).as("another cache is untouched").isEqualTo("o");
+            assertThat(registry.get(MetricNames.INVALIDATIONS).tags("cache", "users", "type", "pattern").counter().count())
+                    .isEqualTo(1);
+
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("pattern", "*")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'cache'");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "nope", "pattern", "*")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'cache'").hasMessageContaining("nope");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users", "pattern", "a\nb")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'")
+                    .hasMessageContaining("control characters");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users",
+                    "pattern", "x".repeat(CacheKeys.MAX_PATTERN_LENGTH + 1))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'");
+            assertThatThrownBy(() -> section.act("flush", Map.of())).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("flush");
+            assertThat(users.getIfPresent("user:7:profile")).as("failed actions changed nothing").isEqualTo("q");
+            withHub.close();
+        }
+    }
+
+    @Test
     void statusSectionShowsHitRatioPerLevel() {
         try (Perf perf = Perf.builder().registry(registry).autoTick(false).systemMetrics(false).jvmMetrics(false).build()) {
             CacheManager withHub = CacheManager.builder().perf(perf).clock(clock).build();
