@@ -597,6 +597,53 @@ class RedisCacheIT {
     }
 
     @Test
+    void patternInvalidationAlsoBeatsASlowBulkLoadOnAnotherNode() throws Exception {
+        MultilevelCache<String> a = node(new SimpleMeterRegistry()).cache("bulkrace", config(), JsonCodec.of(String.class));
+        RedisTier redisTier = RedisTier.create(RedisTierConfig.builder().uri(REDIS.uri())
+                .commandTimeout(Duration.ofMillis(500)).build());
+        LateMessagesTier late = new LateMessagesTier(redisTier);
+        SimpleMeterRegistry rb = new SimpleMeterRegistry();
+        CacheManager nodeB = CacheManager.builder().registry(rb).remoteTier(late).keyPrefix("pk").build();
+        managers.add(nodeB);
+        await().atMost(Duration.ofSeconds(10)).until(redisTier::isConnected);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.find(MetricNames.L1_CLEARS)
+                .tag("reason", "resubscribed").counter().count() >= 1);
+        MultilevelCache<String> b = nodeB.cache("bulkrace", config(), JsonCodec.of(String.class));
+        java.util.concurrent.atomic.AtomicReference<String> database = new java.util.concurrent.atomic.AtomicReference<>("old");
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Map<String, String>> slow = pool.submit(() -> b.getAll(List.of("u:1", "u:2"), keys -> {
+                String seen = database.get();
+                loading.countDown();
+                try {
+                    finish.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Map<String, String> m = new HashMap<>();
+                keys.forEach(k -> m.put(k, seen));
+                return m;
+            }));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            late.hold();
+            database.set("new");
+            a.invalidatePattern("u:*");
+            finish.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).containsEntry("u:1", "old").containsEntry("u:2", "old");
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String k : List.of("u:1", "u:2")) {
+            assertThat(redis().get("pk:bulkrace:" + k)[0]).as("marker for %s", k).isEqualTo((byte) 2);
+            assertThat(a.get(k, x -> database.get())).isEqualTo("new");
+        }
+        late.release();
+        await().atMost(Duration.ofSeconds(2)).until(() -> "new".equals(b.get("u:2", k -> database.get())));
+    }
+
+    @Test
     void evictionMarkerLivesForTheConfiguredTtl() {
         MultilevelCache<String> c = node(new SimpleMeterRegistry()).cache("marker", CacheConfig.builder()
                 .l2TtlJitter(0).invalidationMarkerTtl(Duration.ofSeconds(3)).build(), JsonCodec.of(String.class));
