@@ -186,7 +186,10 @@ class RedisResilienceIT {
         assertThat(wrong).hasValue(0);
         // Bounded by the command timeout (100 ms) and the breaker, plus scheduling on a loaded CI.
         assertThat(slowest.get()).isLessThan(1_000);
-        assertThat(maxQueued.get()).as("commands Lettuce held at once").isPositive().isLessThanOrEqualTo(QUEUE_BOUND);
+        // Lettuce refuses a command once its sent-awaiting-reply stack holds requestQueueSize of them; the
+        // sample may also catch one command per caller thread on its way through the endpoint.
+        assertThat(maxQueued.get()).as("commands Lettuce held at once").isPositive()
+                .isLessThanOrEqualTo(QUEUE_BOUND + 4);
     }
 
     private static long usedHeapAfterGc() {
