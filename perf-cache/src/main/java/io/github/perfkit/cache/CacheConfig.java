@@ -20,6 +20,8 @@ public final class CacheConfig {
     public static final Duration DEFAULT_NULL_TTL = Duration.ofSeconds(30);
     /** Default L1 time to live of entries written while L2 is unreachable (invalidations may be missed). */
     public static final Duration DEFAULT_DEGRADED_L1_TTL = Duration.ofSeconds(10);
+    /** Default lifetime of the L2 marker an eviction leaves behind (see {@link Builder#invalidationMarkerTtl}). */
+    public static final Duration DEFAULT_INVALIDATION_MARKER_TTL = Duration.ofSeconds(10);
     /** Default fraction of the L2 TTL added at random to each L2 write. */
     public static final double DEFAULT_L2_TTL_JITTER = 0.1;
     /** Default longest key. */
@@ -36,6 +38,7 @@ public final class CacheConfig {
     private final boolean cacheNulls;
     private final Duration nullTtl;
     private final Duration degradedL1Ttl;
+    private final Duration invalidationMarkerTtl;
     private final double refreshAhead;
     private final int maxKeyLength;
 
@@ -49,6 +52,7 @@ public final class CacheConfig {
         this.cacheNulls = b.cacheNulls;
         this.nullTtl = b.nullTtl;
         this.degradedL1Ttl = b.degradedL1Ttl;
+        this.invalidationMarkerTtl = b.invalidationMarkerTtl;
         this.refreshAhead = b.refreshAhead;
         this.maxKeyLength = b.maxKeyLength;
     }
@@ -116,6 +120,11 @@ public final class CacheConfig {
         return degradedL1Ttl;
     }
 
+    /** @return lifetime of the L2 marker an eviction leaves behind */
+    public Duration invalidationMarkerTtl() {
+        return invalidationMarkerTtl;
+    }
+
     /**
      * Fraction of the L1 TTL after which a hit through {@code get(key, loader)} reloads the entry in
      * the background; 0 disables refresh-ahead.
@@ -142,6 +151,7 @@ public final class CacheConfig {
         private boolean cacheNulls = true;
         private Duration nullTtl = DEFAULT_NULL_TTL;
         private Duration degradedL1Ttl = DEFAULT_DEGRADED_L1_TTL;
+        private Duration invalidationMarkerTtl = DEFAULT_INVALIDATION_MARKER_TTL;
         private double refreshAhead;
         private int maxKeyLength = DEFAULT_MAX_KEY_LENGTH;
         private boolean allowL1TtlAboveL2;
@@ -252,6 +262,19 @@ public final class CacheConfig {
         }
 
         /**
+         * Lifetime of the marker {@code evict(key)} leaves in L2 instead of just deleting the key: while
+         * it is there, a load of that key that started before the eviction (on any node) cannot store
+         * its now stale value. Set it above your slowest loader's duration.
+         *
+         * @param ttl at least 1 ms
+         * @return this builder
+         */
+        public Builder invalidationMarkerTtl(Duration ttl) {
+            this.invalidationMarkerTtl = Objects.requireNonNull(ttl, "invalidationMarkerTtl");
+            return this;
+        }
+
+        /**
          * Fraction of the L1 TTL after which a hit reloads the entry in the background.
          *
          * @param fraction 0 (off) or in (0, 1)
@@ -297,6 +320,10 @@ public final class CacheConfig {
             positive(l1Ttl, "l1Ttl");
             positive(nullTtl, "nullTtl");
             positive(degradedL1Ttl, "degradedL1Ttl");
+            if (invalidationMarkerTtl.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException("invalidationMarkerTtl must be at least 1ms, was "
+                        + invalidationMarkerTtl);
+            }
             if (l2Ttl.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("l2Ttl must be at least 1s, was " + l2Ttl);
             }

@@ -39,9 +39,9 @@ class L1CacheTest {
         assertThat(cache.getIfPresent("u:1")).isEqualTo("v1");
         assertThat(calls).hasValue(1);
         assertThat(manager.hasRemoteTier()).isFalse();
-        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "hit").counter().count())
+        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "hit").functionCounter().count())
                 .isEqualTo(2);
-        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "miss").counter().count())
+        assertThat(registry.get(MetricNames.GETS).tags("cache", "users", "level", "l1", "result", "miss").functionCounter().count())
                 .isEqualTo(1);
         assertThat(registry.get(MetricNames.LOADS).tags("cache", "users", "result", "success").timer().count()).isEqualTo(1);
         assertThat(registry.get(MetricNames.SIZE).tags("cache", "users").gauge().value()).isEqualTo(1);
@@ -320,6 +320,50 @@ class L1CacheTest {
     }
 
     @Test
+    void hitPathValidatesOnlyOnMissesYetRejectsEveryInvalidKey() {
+        // Keys are validated when stored, so a hit needs no scan; an invalid key can never hit and is
+        // rejected on the miss path of every read method, and counts neither as a hit nor a miss.
+        MultilevelCache<String> cache = manager.localCache("hitpath", CacheConfig.builder().maxKeyLength(10).build());
+        cache.put("ok", "v");
+        assertThat(cache.getIfPresent("ok")).isEqualTo("v");
+        assertThat(cache.get("ok", k -> "other")).isEqualTo("v");
+        assertThatThrownBy(() -> cache.getIfPresent("ok\u0000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("U+0000 at index 2");
+        assertThatThrownBy(() -> cache.get("x".repeat(11), k -> "v")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getIfPresent("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getAll(List.of("ok", "a\tb"), ks -> Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> cache.getIfPresent(null)).isInstanceOf(NullPointerException.class);
+        assertThat(cache.stats().l1Hits()).isEqualTo(2);
+        assertThat(cache.stats().l1Misses()).isZero();
+    }
+
+    @Test
+    void shortLivedEntriesExpireOnReadAndCountAsExpiredEvictions() {
+        // Caffeine expires after the fixed L1 TTL; an entry with a shorter TTL carries its own deadline.
+        MultilevelCache<String> cache = manager.localCache("shortlived", CacheConfig.builder()
+                .l1Ttl(Duration.ofSeconds(10)).nullTtl(Duration.ofSeconds(1)).build());
+        AtomicInteger loads = new AtomicInteger();
+        assertThat(cache.get("absent", k -> {
+            loads.incrementAndGet();
+            return null;
+        })).isNull();
+        cache.put("short", "s", Duration.ofSeconds(2));
+        cache.put("full", "f");
+        clock.add(Duration.ofMillis(1_500));
+        assertThat(cache.get("absent", k -> "now")).isEqualTo("now");
+        assertThat(cache.getIfPresent("short")).isEqualTo("s");
+        clock.add(Duration.ofSeconds(1));
+        assertThat(cache.getIfPresent("short")).isNull();
+        assertThat(cache.getAll(List.of("short", "full"), ks -> Map.of())).containsOnly(Map.entry("full", "f"));
+        // "now", "full", and the absent marker getAll cached for "short".
+        assertThat(cache.stats().l1Size()).isEqualTo(3);
+        assertThat(registry.get(MetricNames.EVICTIONS).tags("cache", "shortlived", "cause", "expired").counter().count())
+                .isEqualTo(2);
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
     void refreshAheadReloadsAnAgingEntryInTheBackground() {
         CacheManager direct = CacheManager.builder().registry(registry).clock(clock).executor(Runnable::run).build();
         MultilevelCache<String> cache = direct.localCache("refresh", CacheConfig.builder()
@@ -335,6 +379,48 @@ class L1CacheTest {
         assertThat(cache.getIfPresent("k")).isEqualTo("v2");
         clock.add(Duration.ofSeconds(9));
         assertThat(cache.getIfPresent("k")).isEqualTo("v2");
+    }
+
+    @Test
+    void statusSectionOffersAPatternInvalidationAction() {
+        try (Perf perf = Perf.builder().registry(registry).autoTick(false).systemMetrics(false).jvmMetrics(false).build()) {
+            CacheManager withHub = CacheManager.builder().perf(perf).clock(clock).build();
+            MultilevelCache<String> users = withHub.localCache("users", CacheConfig.ofDefaults());
+            MultilevelCache<String> orders = withHub.localCache("orders", CacheConfig.ofDefaults());
+            users.put("user:42:profile", "p");
+            users.put("user:42:cart", "c");
+            users.put("user:7:profile", "q");
+            orders.put("user:42:last", "o");
+            // As the servlet endpoints reach it: the contributor registered on the hub.
+            var section = perf.contributors().stream().filter(c -> c.name().equals("cache")).findFirst().orElseThrow();
+            assertThat(section.actions()).containsExactly("invalidate");
+            Map<String, Object> result = section.act("invalidate", Map.of("cache", "users", "pattern", "user:42:*"));
+            assertThat(result).containsEntry("action", "invalidate").containsEntry("cache", "users")
+                    .containsEntry("pattern", "user:42:*").containsEntry("l2KeysRemoved", 0L);
+            assertThat(users.getIfPresent("user:42:profile")).isNull();
+            assertThat(users.getIfPresent("user:42:cart")).isNull();
+            assertThat(users.getIfPresent("user:7:profile")).isEqualTo("q");
+            assertThat(orders.getIfPresent("user:42:last")).as("another cache is untouched").isEqualTo("o");
+            assertThat(registry.get(MetricNames.INVALIDATIONS).tags("cache", "users", "type", "pattern").counter().count())
+                    .isEqualTo(1);
+
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("pattern", "*")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'cache'");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "nope", "pattern", "*")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'cache'").hasMessageContaining("nope");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users", "pattern", "a\nb")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'")
+                    .hasMessageContaining("control characters");
+            assertThatThrownBy(() -> section.act("invalidate", Map.of("cache", "users",
+                    "pattern", "x".repeat(CacheKeys.MAX_PATTERN_LENGTH + 1))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pattern'");
+            assertThatThrownBy(() -> section.act("flush", Map.of())).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("flush");
+            assertThat(users.getIfPresent("user:7:profile")).as("failed actions changed nothing").isEqualTo("q");
+            withHub.close();
+        }
     }
 
     @Test

@@ -100,7 +100,9 @@ class RedisCacheIT {
 
     private CacheManager node(SimpleMeterRegistry registry, MockClock clock, int port) {
         RedisTier tier = RedisTier.create(RedisTierConfig.builder().uri("redis://127.0.0.1:" + port)
-                .commandTimeout(Duration.ofMillis(100)).connectRetry(Duration.ofMillis(100)).build());
+                // Functional tests: a timeout on a loaded 2-core CI must not turn a read into a miss here
+                // (timeouts and the breaker are RedisResilienceIT's subject).
+                .commandTimeout(Duration.ofSeconds(1)).connectRetry(Duration.ofMillis(100)).build());
         CacheManager.Builder b = CacheManager.builder().registry(registry).remoteTier(tier).keyPrefix("pk")
                 .breakerFailureThreshold(3).breakerOpenDuration(Duration.ofMillis(200));
         if (clock != null) {
@@ -219,29 +221,29 @@ class RedisCacheIT {
     }
 
     @Test
-    void invalidatesOneHundredThousandKeysWithScan() throws Exception {
+    @org.junit.jupiter.api.Timeout(90)
+    void invalidatesOneHundredThousandOfAMillionKeysWithScanWhileRedisStaysResponsive() throws Exception {
         MultilevelCache<String> c = node(new SimpleMeterRegistry()).cache("bulk", config(), JsonCodec.of(String.class));
-        RedisAsyncCommands<String, byte[]> async = admin.async();
-        byte[] value = c.getClass().getName().getBytes(StandardCharsets.UTF_8);
-        List<io.lettuce.core.RedisFuture<String>> futures = new ArrayList<>();
-        for (int batch = 0; batch < 101; batch++) {
-            Map<String, byte[]> m = new HashMap<>();
-            for (int i = 0; i < 1_000; i++) {
-                int n = batch * 1_000 + i;
-                m.put(n < 100_000 ? "pk:bulk:item:" + n : "pk:bulk:keep:" + n, value);
-            }
-            futures.add(async.mset(m));
+        // Filled server side (a Lua loop per 100 000 keys): 1 000 000 keys, every tenth one matching.
+        String fill = "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do "
+                + "if i % 10 == 0 then redis.call('SET', 'pk:bulk:item:' .. i, 'v') "
+                + "else redis.call('SET', 'pk:bulk:keep:' .. i, 'v') end end return 1";
+        long fillStart = System.nanoTime();
+        for (int from = 0; from < 1_000_000; from += 100_000) {
+            redis().eval(fill, io.lettuce.core.ScriptOutputType.INTEGER, new String[0],
+                    String.valueOf(from).getBytes(StandardCharsets.US_ASCII),
+                    String.valueOf(from + 99_999).getBytes(StandardCharsets.US_ASCII));
         }
-        for (var f : futures) {
-            f.get(10, TimeUnit.SECONDS);
-        }
-        assertThat(redis().dbsize()).isEqualTo(101_000);
+        assertThat(redis().dbsize()).isEqualTo(1_000_000);
+        LOG.info("filled 1000000 keys in {} ms", (System.nanoTime() - fillStart) / 1_000_000);
         // Server side: every command slower than 10 ms lands in the slow log.
         redis().configSet("slowlog-log-slower-than", "10000");
         redis().slowlogReset();
+        redis().configResetstat();
         // A concurrent PING probe on its own connection shows Redis stays responsive (no KEYS-style stall).
         java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicLong worstPingMicros = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong pings = new java.util.concurrent.atomic.AtomicLong();
         RedisClient probeClient = RedisClient.create(REDIS.uri());
         StatefulRedisConnection<String, String> probe = probeClient.connect();
         Thread prober = new Thread(() -> {
@@ -249,6 +251,7 @@ class RedisCacheIT {
                 long t0 = System.nanoTime();
                 probe.sync().ping();
                 worstPingMicros.accumulateAndGet((System.nanoTime() - t0) / 1_000, Math::max);
+                pings.incrementAndGet();
             }
         });
         prober.start();
@@ -263,22 +266,63 @@ class RedisCacheIT {
             probeClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        LOG.info("invalidated {} of 101000 keys with SCAN+UNLINK in {} ms; slowest concurrent PING {} µs",
-                removed, millis, worstPingMicros.get());
-        // The client-side PING figure includes JVM scheduling on a shared machine: logged, not asserted.
-        // Server side, each step is small (SCAN COUNT 1000, UNLINK of 500 keys); the bound is loose
-        // because a preempted redis-server on a loaded 2-core CI also lengthens a command's wall time.
         List<Object> slow = redis().slowlogGet(128);
         long worstMicros = 0;
+        List<String> slowCommands = new ArrayList<>();
         for (Object entry : slow) {
-            worstMicros = Math.max(worstMicros, (Long) ((List<?>) entry).get(2));
+            List<?> e = (List<?>) entry;
+            worstMicros = Math.max(worstMicros, (Long) e.get(2));
+            Object args = e.get(3);
+            slowCommands.add(e.get(2) + " µs " + (args instanceof List<?> l && !l.isEmpty()
+                    ? (l.get(0) instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(l.get(0))) : "?"));
         }
-        LOG.info("server commands of 10 ms or more during the invalidation: {} (slowest {} µs)", slow.size(),
-                worstMicros);
-        assertThat(worstMicros).as("slowest server-side step").isLessThan(100_000);
-        redis().configSet("slowlog-log-slower-than", "10000");
+        LOG.info("slow commands: {}", slowCommands);
+        LOG.info("invalidated {} of 1000000 keys with SCAN+UNLINK in {} ms; PING probe: {} pings, slowest {} µs; "
+                + "server commands of 10 ms or more: {} (slowest {} µs)", removed, millis, pings.get(),
+                worstPingMicros.get(), slow.size(), worstMicros);
         assertThat(removed).isEqualTo(100_000);
-        assertThat(redis().dbsize()).isEqualTo(1_000);
+        assertThat(millis).as("invalidation time").isLessThan(30_000);
+        // 900 000 kept keys (plus the cache's pattern-invalidation epoch).
+        assertThat(redis().dbsize() - redis().exists("pk:__epoch:bulk")).isEqualTo(900_000);
+        assertThat(redis().exists("pk:bulk:item:10", "pk:bulk:item:999990")).isZero();
+        assertThat(pings.get()).as("the probe was answered while the invalidation ran").isPositive();
+        // Each step is small (SCAN COUNT 1000, UNLINK of 500 keys), never one blocking KEYS. Redis's own
+        // per-command CPU time is the steady measure; wall-clock maxima (slow log, PING) also count the
+        // time a preempted redis-server or JVM waits on a loaded 2-core CI, so their bounds are loose.
+        Map<String, double[]> stats = commandStats(redis().info("commandstats"));
+        LOG.info("server-side µs per call: SCAN {} over {} calls, UNLINK {} over {} calls",
+                stats.getOrDefault("scan", new double[2])[1], stats.getOrDefault("scan", new double[2])[0],
+                stats.getOrDefault("unlink", new double[2])[1], stats.getOrDefault("unlink", new double[2])[0]);
+        assertThat(stats).doesNotContainKey("keys");
+        assertThat(stats.get("scan")[0]).as("SCAN calls").isGreaterThanOrEqualTo(1_000);
+        assertThat(stats.get("scan")[1]).as("µs per SCAN").isLessThan(10_000);
+        assertThat(stats.get("unlink")[0]).as("UNLINK calls").isEqualTo(200);
+        assertThat(stats.get("unlink")[1]).as("µs per UNLINK").isLessThan(10_000);
+        assertThat(worstMicros).as("slowest server-side step (wall time)").isLessThan(1_000_000);
+        assertThat(worstPingMicros.get()).as("slowest PING during the invalidation").isLessThan(2_000_000);
+    }
+
+    /** @return per command of INFO commandstats: {calls, µs per call} */
+    private static Map<String, double[]> commandStats(String info) {
+        Map<String, double[]> out = new HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            if (!line.startsWith("cmdstat_")) {
+                continue;
+            }
+            String cmd = line.substring("cmdstat_".length(), line.indexOf(':'));
+            double calls = 0;
+            double perCall = 0;
+            for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+                String[] kv = field.split("=");
+                if (kv[0].equals("calls")) {
+                    calls = Double.parseDouble(kv[1]);
+                } else if (kv[0].equals("usec_per_call")) {
+                    perCall = Double.parseDouble(kv[1]);
+                }
+            }
+            out.put(cmd, new double[] {calls, perCall});
+        }
+        return out;
     }
 
     @Test
@@ -415,5 +459,199 @@ class RedisCacheIT {
         c.get("x", k -> "x");
         other.evict("x");
         await().atMost(Duration.ofSeconds(2)).until(() -> c.stats().l1Size() == 0);
+    }
+
+    /** A node's tier whose incoming invalidation messages can be held back (a slow pub/sub path). */
+    private static final class LateMessagesTier implements io.github.perfkit.cache.spi.RemoteTier {
+        private final RedisTier delegate;
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        LateMessagesTier(RedisTier delegate) {
+            this.delegate = delegate;
+        }
+
+        synchronized void hold() {
+            holding = true;
+        }
+
+        void release() {
+            List<Runnable> late;
+            synchronized (this) {
+                holding = false;
+                late = new ArrayList<>(held);
+                held.clear();
+            }
+            late.forEach(Runnable::run);
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return delegate.get(key);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            return delegate.getAll(keys);
+        }
+
+        @Override
+        public void set(String key, byte[] value, Duration ttl) {
+            delegate.set(key, value, ttl);
+        }
+
+        @Override
+        public boolean setIfUnchanged(String key, byte[] value, Duration ttl, byte[] expected) {
+            return delegate.setIfUnchanged(key, value, ttl, expected);
+        }
+
+        @Override
+        public void delete(String key) {
+            delegate.delete(key);
+        }
+
+        @Override
+        public long deleteMatching(String pattern) {
+            return delegate.deleteMatching(pattern);
+        }
+
+        @Override
+        public void publish(String channel, String message) {
+            delegate.publish(channel, message);
+        }
+
+        @Override
+        public void subscribe(String channel, Subscriber subscriber) {
+            delegate.subscribe(channel, new Subscriber() {
+                @Override
+                public void onMessage(String message) {
+                    synchronized (LateMessagesTier.this) {
+                        if (holding) {
+                            held.add(() -> subscriber.onMessage(message));
+                            return;
+                        }
+                    }
+                    subscriber.onMessage(message);
+                }
+
+                @Override
+                public void onSubscribed() {
+                    subscriber.onSubscribed();
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    @Test
+    void patternInvalidationBeatsASlowLoadOnAnotherNodeEvenWhenItsMessageIsLate() throws Exception {
+        MultilevelCache<String> a = node(new SimpleMeterRegistry()).cache("race", config(), JsonCodec.of(String.class));
+        RedisTier redisTier = RedisTier.create(RedisTierConfig.builder().uri(REDIS.uri())
+                .commandTimeout(Duration.ofMillis(500)).build());
+        LateMessagesTier late = new LateMessagesTier(redisTier);
+        SimpleMeterRegistry rb = new SimpleMeterRegistry();
+        CacheManager nodeB = CacheManager.builder().registry(rb).remoteTier(late).keyPrefix("pk").build();
+        managers.add(nodeB);
+        await().atMost(Duration.ofSeconds(10)).until(redisTier::isConnected);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.find(MetricNames.L1_CLEARS)
+                .tag("reason", "resubscribed").counter().count() >= 1);
+        MultilevelCache<String> b = nodeB.cache("race", config(), JsonCodec.of(String.class));
+
+        java.util.concurrent.atomic.AtomicReference<String> database = new java.util.concurrent.atomic.AtomicReference<>("old");
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // Node B misses everywhere and starts a slow load: it reads the database before the update.
+            java.util.concurrent.Future<String> slow = pool.submit(() -> b.get("user:1", k -> {
+                String seen = database.get();
+                loading.countDown();
+                try {
+                    finish.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return seen;
+            }));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            // The invalidation message reaches B only after its load has finished and written L2.
+            late.hold();
+            database.set("new");
+            a.invalidatePattern("user:*");
+            finish.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).as("the loading caller gets what it loaded").isEqualTo("old");
+        } finally {
+            pool.shutdownNow();
+        }
+        // B's write came after the SCAN+UNLINK, but it read the epoch before the invalidation: undone.
+        byte[] raw = redis().get("pk:race:user:1");
+        assertThat(raw).as("L2 after the race").isNotNull();
+        assertThat(raw[0]).as("an invalidation marker, not the stale value").isEqualTo((byte) 2);
+        assertThat(a.get("user:1", k -> database.get())).isEqualTo("new");
+        late.release();
+        await().atMost(Duration.ofSeconds(2)).until(() -> "new".equals(b.get("user:1", k -> database.get())));
+    }
+
+    @Test
+    void patternInvalidationAlsoBeatsASlowBulkLoadOnAnotherNode() throws Exception {
+        MultilevelCache<String> a = node(new SimpleMeterRegistry()).cache("bulkrace", config(), JsonCodec.of(String.class));
+        RedisTier redisTier = RedisTier.create(RedisTierConfig.builder().uri(REDIS.uri())
+                .commandTimeout(Duration.ofMillis(500)).build());
+        LateMessagesTier late = new LateMessagesTier(redisTier);
+        SimpleMeterRegistry rb = new SimpleMeterRegistry();
+        CacheManager nodeB = CacheManager.builder().registry(rb).remoteTier(late).keyPrefix("pk").build();
+        managers.add(nodeB);
+        await().atMost(Duration.ofSeconds(10)).until(redisTier::isConnected);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rb.find(MetricNames.L1_CLEARS)
+                .tag("reason", "resubscribed").counter().count() >= 1);
+        MultilevelCache<String> b = nodeB.cache("bulkrace", config(), JsonCodec.of(String.class));
+        java.util.concurrent.atomic.AtomicReference<String> database = new java.util.concurrent.atomic.AtomicReference<>("old");
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Map<String, String>> slow = pool.submit(() -> b.getAll(List.of("u:1", "u:2"), keys -> {
+                String seen = database.get();
+                loading.countDown();
+                try {
+                    finish.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Map<String, String> m = new HashMap<>();
+                keys.forEach(k -> m.put(k, seen));
+                return m;
+            }));
+            assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+            late.hold();
+            database.set("new");
+            a.invalidatePattern("u:*");
+            finish.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).containsEntry("u:1", "old").containsEntry("u:2", "old");
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String k : List.of("u:1", "u:2")) {
+            assertThat(redis().get("pk:bulkrace:" + k)[0]).as("marker for %s", k).isEqualTo((byte) 2);
+            assertThat(a.get(k, x -> database.get())).isEqualTo("new");
+        }
+        late.release();
+        await().atMost(Duration.ofSeconds(2)).until(() -> "new".equals(b.get("u:2", k -> database.get())));
+    }
+
+    @Test
+    void evictionMarkerLivesForTheConfiguredTtl() {
+        MultilevelCache<String> c = node(new SimpleMeterRegistry()).cache("marker", CacheConfig.builder()
+                .l2TtlJitter(0).invalidationMarkerTtl(Duration.ofSeconds(3)).build(), JsonCodec.of(String.class));
+        c.put("k", "v");
+        assertThat(redis().pttl("pk:marker:k")).isGreaterThan(3_000L);
+        c.evict("k");
+        assertThat(redis().get("pk:marker:k")[0]).isEqualTo((byte) 2);
+        assertThat(redis().pttl("pk:marker:k")).isBetween(1L, 3_000L);
+        assertThat(c.get("k", k -> "reloaded")).isEqualTo("reloaded");
     }
 }

@@ -92,18 +92,29 @@ class RedisResilienceIT {
         assertThat(cache.stats().l2Hits()).isGreaterThan(hitsBefore);
     }
 
+    /** Outage length; CI uses 6 s to keep the module fast, {@code -Dperfkit.it.outageSeconds=60} runs the 60 s. */
+    private static final int OUTAGE_SECONDS = Integer.getInteger("perfkit.it.outageSeconds", 6);
+    private static final int QUEUE_BOUND = 64;
+
     @Test
-    void outageUnderConcurrentLoadReachesNoCaller() throws Exception {
+    void outageUnderConcurrentLoadReachesNoCallerAndKeepsHeapAndLettuceQueueBounded() throws Exception {
         server = new RedisServer();
         server.start();
-        MultilevelCache<String> cache = cache(server.port());
+        tier = RedisTier.create(RedisTierConfig.builder().uri(server.uri())
+                .commandTimeout(Duration.ofMillis(100)).connectRetry(Duration.ofMillis(100))
+                .maxReconnectDelay(Duration.ofMillis(500)).requestQueueSize(QUEUE_BOUND).build());
+        manager = CacheManager.builder().registry(registry).remoteTier(tier).keyPrefix("pk")
+                .breakerFailureThreshold(3).breakerOpenDuration(Duration.ofMillis(200)).build();
+        MultilevelCache<String> cache = manager.cache("res", CacheConfig.builder().l1Enabled(false).l2TtlJitter(0)
+                .build(), JsonCodec.of(String.class));
         await().atMost(Duration.ofSeconds(10)).until(tier::isConnected);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         AtomicLong errors = new AtomicLong();
         AtomicLong wrong = new AtomicLong();
         AtomicLong calls = new AtomicLong();
         AtomicLong slowest = new AtomicLong();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        AtomicLong maxQueued = new AtomicLong();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(5);
         java.util.List<java.util.concurrent.Future<?>> tasks = new java.util.ArrayList<>();
         for (int t = 0; t < 4; t++) {
             tasks.add(pool.submit(() -> {
@@ -123,14 +134,46 @@ class RedisResilienceIT {
                 }
             }));
         }
+        // Samples what Lettuce holds: commands queued or in flight on the command connection.
+        tasks.add(pool.submit(() -> {
+            while (!stop.get()) {
+                maxQueued.accumulateAndGet(LettuceQueue.size(tier), Math::max);
+                Thread.sleep(5);
+            }
+            return null;
+        }));
+        long heapBefore;
+        long heapAfter;
         try {
-            Thread.sleep(500);
-            server.stop();
-            Thread.sleep(2_000);
+            Thread.sleep(1_000);
+            heapBefore = usedHeapAfterGc();
+            long outageStart = System.nanoTime();
+            // First half frozen (SIGSTOP: the connection stays up, commands pile up and time out),
+            // second half gone (SIGKILL: connection refused, commands rejected at once).
+            server.signal("STOP");
+            Thread.sleep(OUTAGE_SECONDS * 500L);
             assertThat(manager.remoteState()).isIn("open", "half_open");
+            server.stop();
+            Thread.sleep(OUTAGE_SECONDS * 500L);
+            assertThat(manager.remoteState()).isIn("open", "half_open");
+            long outageMillis = (System.nanoTime() - outageStart) / 1_000_000;
             server.start();
             await().atMost(Duration.ofSeconds(15)).until(() -> "closed".equals(manager.remoteState()) && tier.isConnected());
-            Thread.sleep(300);
+            long callsBack = calls.get();
+            long l2HitsBack = cache.stats().l2Hits();
+            Thread.sleep(1_000);
+            assertThat(calls.get()).as("calls after recovery").isGreaterThan(callsBack);
+            assertThat(cache.stats().l2Hits()).as("L2 serves again").isGreaterThan(l2HitsBack);
+            long[] after = new long[1];
+            // Heap back within 10 % of before (at least 4 MB of slack: small heaps, GC granularity).
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                after[0] = usedHeapAfterGc();
+                return after[0] <= Math.max(heapBefore * 1.10, heapBefore + 4_000_000L);
+            });
+            heapAfter = after[0];
+            LOG.info("outage of {} ms under load: {} calls, {} errors to callers, slowest call {} ms, "
+                    + "Lettuce queue max {} (bound {}), heap after GC {} -> {} bytes", outageMillis, calls.get(),
+                    errors.get(), slowest.get(), maxQueued.get(), QUEUE_BOUND, heapBefore, heapAfter);
         } finally {
             stop.set(true);
             for (var f : tasks) {
@@ -138,12 +181,60 @@ class RedisResilienceIT {
             }
             pool.shutdownNow();
         }
-        LOG.info("outage under load: {} calls, 0 expected errors (got {}), slowest {} ms", calls.get(), errors.get(),
-                slowest.get());
         assertThat(calls.get()).isGreaterThan(1_000);
         assertThat(errors).hasValue(0);
         assertThat(wrong).hasValue(0);
+        // Bounded by the command timeout (100 ms) and the breaker, plus scheduling on a loaded CI.
         assertThat(slowest.get()).isLessThan(1_000);
+        // Lettuce refuses a command once its sent-awaiting-reply stack holds requestQueueSize of them; the
+        // sample may also catch one command per caller thread on its way through the endpoint.
+        assertThat(maxQueued.get()).as("commands Lettuce held at once").isPositive()
+                .isLessThanOrEqualTo(QUEUE_BOUND + 4);
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * Reads, by reflection on Lettuce 6 internals (test only), how many commands the tier's command
+     * connection holds: queued in the endpoint, buffered while disconnected, and sent awaiting a reply.
+     */
+    private static final class LettuceQueue {
+        static long size(RedisTier tier) throws ReflectiveOperationException {
+            Object connection = field(tier, "connection");
+            if (connection == null) {
+                return 0;
+            }
+            Object writer = connection.getClass().getMethod("getChannelWriter").invoke(connection);
+            while (!(writer instanceof io.lettuce.core.protocol.DefaultEndpoint)) {
+                writer = field(writer, "delegate");
+            }
+            long n = (Integer) field(writer, "queueSize") + ((java.util.Collection<?>) field(writer, "disconnectedBuffer")).size();
+            io.netty.channel.Channel channel = (io.netty.channel.Channel) field(writer, "channel");
+            if (channel != null) {
+                io.lettuce.core.protocol.CommandHandler handler = channel.pipeline().get(io.lettuce.core.protocol.CommandHandler.class);
+                if (handler != null) {
+                    n += handler.getStack().size();
+                }
+            }
+            return n;
+        }
+
+        private static Object field(Object target, String name) throws ReflectiveOperationException {
+            for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField(name);
+                    f.setAccessible(true);
+                    return f.get(target);
+                } catch (NoSuchFieldException e) {
+                    // look in the superclass
+                }
+            }
+            throw new NoSuchFieldException(name + " in " + target.getClass());
+        }
     }
 
     @Test

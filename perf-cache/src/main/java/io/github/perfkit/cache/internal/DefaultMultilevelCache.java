@@ -2,7 +2,8 @@ package io.github.perfkit.cache.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.perfkit.cache.CacheConfig;
 import io.github.perfkit.cache.CacheKeys;
 import io.github.perfkit.cache.CacheStats;
@@ -12,6 +13,7 @@ import io.github.perfkit.cache.codec.Codec;
 import io.github.perfkit.cache.codec.CodecException;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -64,10 +67,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private static final byte HEADER_VALUE = 1;
     private static final byte HEADER_TOMBSTONE = 2;
     /**
-     * How long an evicted key keeps its invalidation marker in L2: loads that observed the key before
-     * the eviction (on any node) cannot store their value while the marker is there.
+     * Lifetime of a cache's pattern-invalidation epoch in L2. Longer than any load: a load that straddles
+     * a pattern invalidation sees the epoch change (an expired epoch also reads as a change).
      */
-    static final Duration TOMBSTONE_TTL = Duration.ofSeconds(10);
+    static final Duration EPOCH_TTL = Duration.ofDays(1);
     private static final int STRIPES = 1024;
 
     private final String name;
@@ -77,6 +80,13 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private final InvalidationBus bus;
     private final String namespace;
     private final String patternNamespace;
+    /**
+     * L2 key of the cache's pattern-invalidation epoch, outside every cache's namespace (cache names
+     * cannot start with '_'): a random token replaced before each pattern invalidation.
+     */
+    private final String epochKey;
+    /** How long an evicted key keeps its invalidation marker in L2. */
+    private final Duration markerTtl;
     private final Clock clock;
     private final Executor executor;
     private final @Nullable Cache<String, L1Entry> l1;
@@ -86,10 +96,16 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     private final AtomicLong global = new AtomicLong();
     private final RateLimitedLog log = new RateLimitedLog(LOG);
 
-    private final Counter l1Hits;
-    private final Counter l1Misses;
-    private final Counter l2Hits;
-    private final Counter l2Misses;
+    /** The configured L1 TTL: Caffeine expires every entry after it (fixed expireAfterWrite). */
+    private final long l1TtlNanos;
+    private final double refreshAhead;
+    private final Counter evictedExpired;
+    // Striped counters on the hot path, published as function counters: a hit costs one uncontended
+    // LongAdder add instead of a Micrometer Counter (which may be a composite fanning out to registries).
+    private final LongAdder l1Hits = new LongAdder();
+    private final LongAdder l1Misses = new LongAdder();
+    private final LongAdder l2Hits = new LongAdder();
+    private final LongAdder l2Misses = new LongAdder();
     private final Timer loadSuccess;
     private final Timer loadFailure;
     private final Counter puts;
@@ -120,29 +136,36 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         this.bus = bus;
         this.namespace = keyPrefix + ":" + name + ":";
         this.patternNamespace = CacheKeys.escapeGlob(namespace);
+        this.epochKey = keyPrefix + ":__epoch:" + name;
+        this.markerTtl = config.invalidationMarkerTtl();
         this.clock = clock;
         this.executor = executor;
         Counter evictedSize = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
                 .tag("cause", "size").register(registry);
-        Counter evictedExpired = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
+        this.l1TtlNanos = config.l1Ttl().toNanos();
+        this.refreshAhead = config.refreshAhead();
+        this.evictedExpired = Counter.builder(MetricNames.EVICTIONS).tag(MetricNames.TAG_CACHE, name)
                 .tag("cause", "expired").register(registry);
         if (config.l1Enabled()) {
+            // One fixed expireAfterWrite (the configured L1 TTL) instead of a per-entry Expiry: cheaper on
+            // every hit. The rare entries with a shorter TTL (absent markers, per-call TTLs, entries written
+            // while L2 is degraded) carry their own deadline, checked on read (see live()).
+            Ticker ticker = clock == Clock.SYSTEM ? Ticker.systemTicker() : clock::monotonicTime;
             this.l1 = Caffeine.newBuilder()
                     .maximumSize(config.l1MaximumSize())
-                    .expireAfter(new EntryExpiry())
-                    .ticker(clock::monotonicTime)
+                    .expireAfterWrite(Duration.ofNanos(l1TtlNanos))
+                    .ticker(ticker)
                     .executor(Runnable::run)
-                    .evictionListener((String k, L1Entry v, com.github.benmanes.caffeine.cache.RemovalCause cause) ->
-                            (cause == com.github.benmanes.caffeine.cache.RemovalCause.EXPIRED
-                                    ? evictedExpired : evictedSize).increment())
+                    .evictionListener((String k, L1Entry v, RemovalCause cause) ->
+                            (cause == RemovalCause.EXPIRED ? evictedExpired : evictedSize).increment())
                     .build();
         } else {
             this.l1 = null;
         }
-        this.l1Hits = gets(registry, "l1", "hit");
-        this.l1Misses = gets(registry, "l1", "miss");
-        this.l2Hits = gets(registry, "l2", "hit");
-        this.l2Misses = gets(registry, "l2", "miss");
+        gets(registry, "l1", "hit", l1Hits);
+        gets(registry, "l1", "miss", l1Misses);
+        gets(registry, "l2", "hit", l2Hits);
+        gets(registry, "l2", "miss", l2Misses);
         this.loadSuccess = Timer.builder(MetricNames.LOADS).tag(MetricNames.TAG_CACHE, name)
                 .tag(MetricNames.TAG_RESULT, "success").register(registry);
         this.loadFailure = Timer.builder(MetricNames.LOADS).tag(MetricNames.TAG_CACHE, name)
@@ -157,9 +180,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 .tag(MetricNames.TAG_CACHE, name).tag(MetricNames.TAG_LEVEL, "l1").register(registry);
     }
 
-    private Counter gets(MeterRegistry registry, String level, String result) {
-        return Counter.builder(MetricNames.GETS).tag(MetricNames.TAG_CACHE, name).tag(MetricNames.TAG_LEVEL, level)
-                .tag(MetricNames.TAG_RESULT, result).register(registry);
+    private LongAdder gets(MeterRegistry registry, String level, String result, LongAdder adder) {
+        FunctionCounter.builder(MetricNames.GETS, adder, LongAdder::sum).tag(MetricNames.TAG_CACHE, name)
+                .tag(MetricNames.TAG_LEVEL, level).tag(MetricNames.TAG_RESULT, result).register(registry);
+        return adder;
     }
 
     private Counter invalidations(MeterRegistry registry, String type) {
@@ -174,7 +198,6 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     @Override
     public @Nullable V getIfPresent(String key) {
-        validate(key);
         L1Entry e = readL1(key);
         if (e != null) {
             return unwrap(e.value());
@@ -207,7 +230,6 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     private @Nullable V get(String key, Function<? super String, ? extends @Nullable V> loader,
                             @Nullable Duration ttl) {
-        validate(key);
         Objects.requireNonNull(loader, "loader");
         L1Entry e = readL1(key);
         if (e != null) {
@@ -250,7 +272,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                                @Nullable Duration ttl) {
         if (l1 != null) {
             // The previous leader may have finished between our L1 miss and becoming leader.
-            L1Entry e = l1.getIfPresent(key);
+            L1Entry e = live(key, l1.getIfPresent(key));
             if (e != null) {
                 return e.value();
             }
@@ -258,6 +280,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         long gen = generation(key);
         boolean writeL2 = false;
         byte[] observed = null;
+        byte[] epoch = null;
         if (remote != null) {
             byte[] raw = remote.get(namespace + key);
             if (raw == RemoteGuard.FAILED) {
@@ -269,19 +292,27 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                     storeL1(key, v, gen, ttl);
                     return v;
                 }
-                writeL2 = true;
                 observed = isTombstone(raw) ? raw : null;
+                // Read before the loader runs: a pattern invalidation from now on changes it.
+                epoch = remote.get(epochKey);
+                writeL2 = epoch != RemoteGuard.FAILED;
             }
         }
-        return loadAndStore(key, loader, gen, writeL2, observed, ttl);
+        return loadAndStore(key, loader, gen, writeL2, observed, epoch, ttl);
     }
 
     private static boolean isTombstone(byte @Nullable [] raw) {
         return raw != null && raw.length > 0 && raw[0] == HEADER_TOMBSTONE;
     }
 
+    /**
+     * Runs the loader and stores its result: in L1 if no local invalidation happened since {@code gen};
+     * in L2 too ({@code writeL2}) only if L2 still holds what the load {@code observed}, and the write
+     * is undone if a pattern invalidation (on any node) changed the {@code epoch} read before the load.
+     */
     private Object loadAndStore(String key, Function<? super String, ? extends @Nullable V> loader, long gen,
-                                boolean writeL2, byte @Nullable [] observed, @Nullable Duration ttl) {
+                                boolean writeL2, byte @Nullable [] observed, byte @Nullable [] epoch,
+                                @Nullable Duration ttl) {
         long start = clock.monotonicTime();
         V v;
         try {
@@ -294,7 +325,9 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Object value = v == null ? ABSENT : v;
         if (v != null || config.cacheNulls()) {
             if (writeL2) {
-                storeBoth(key, value, gen, true, observed, ttl);
+                if (storeBoth(key, value, gen, true, observed, ttl) && epochChanged(epoch)) {
+                    tombstone(key);
+                }
             } else {
                 storeL1(key, value, gen, ttl);
             }
@@ -304,8 +337,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     private void maybeRefresh(String key, L1Entry e, Function<? super String, ? extends @Nullable V> loader,
                               @Nullable Duration ttl) {
-        if (config.refreshAhead() == 0
-                || clock.monotonicTime() - e.writtenNanos() < (long) (e.ttlNanos() * config.refreshAhead())) {
+        if (refreshAhead == 0
+                || clock.monotonicTime() - e.writtenNanos() < (long) (e.ttlNanos() * refreshAhead)) {
             return;
         }
         CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -317,8 +350,11 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             executor.execute(() -> {
                 try {
                     byte[] raw = remote == null ? RemoteGuard.FAILED : remote.get(namespace + key);
-                    boolean writeL2 = raw != RemoteGuard.FAILED;
-                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null, ttl));
+                    byte[] epoch = raw == RemoteGuard.FAILED ? RemoteGuard.FAILED
+                            : Objects.requireNonNull(remote).get(epochKey);
+                    boolean writeL2 = epoch != RemoteGuard.FAILED;
+                    mine.complete(loadAndStore(key, loader, gen, writeL2, writeL2 ? raw : null,
+                            writeL2 ? epoch : null, ttl));
                 } catch (RuntimeException ex) {
                     mine.completeExceptionally(ex);
                     log.warn("refresh-ahead of a key of cache " + name + " failed; the entry expires normally", ex);
@@ -342,7 +378,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         Map<String, V> result = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         for (String k : wanted) {
-            L1Entry e = readL1(k);
+            L1Entry e = readL1Validated(k);
             if (e == null) {
                 missing.add(k);
             } else if (e.value() != ABSENT) {
@@ -386,6 +422,12 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         if (toLoad.isEmpty()) {
             return result;
         }
+        byte[] epoch = null;
+        boolean writeL2 = fromL2 != null;
+        if (writeL2) {
+            epoch = Objects.requireNonNull(remote).get(epochKey);
+            writeL2 = epoch != RemoteGuard.FAILED;
+        }
         long start = clock.monotonicTime();
         Map<String, ? extends V> loaded;
         try {
@@ -395,18 +437,27 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             throw t;
         }
         loadSuccess.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
+        List<String> written = new ArrayList<>();
         for (int i = 0; i < missing.size(); i++) {
             String k = missing.get(i);
             if (!toLoad.contains(k)) {
                 continue;
             }
             V v = loaded.get(k);
-            if (v != null) {
-                storeBoth(k, v, gens[i], fromL2 != null, observed[i], null);
-                result.put(k, v);
-            } else if (config.cacheNulls()) {
-                storeBoth(k, ABSENT, gens[i], fromL2 != null, observed[i], null);
+            Object value = v != null ? v : ABSENT;
+            if (v != null || config.cacheNulls()) {
+                if (!writeL2) {
+                    storeL1(k, value, gens[i], null);
+                } else if (storeBoth(k, value, gens[i], true, observed[i], null)) {
+                    written.add(k);
+                }
             }
+            if (v != null) {
+                result.put(k, v);
+            }
+        }
+        if (!written.isEmpty() && epochChanged(epoch)) {
+            written.forEach(this::tombstone);
         }
         return result;
     }
@@ -440,7 +491,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         invalidatedKey.increment();
         // L2 first: a local read that misses L1 after the local eviction must not find the old L2 value.
         if (remote != null) {
-            remote.set(namespace + key, tombstone(), TOMBSTONE_TTL);
+            tombstone(key);
         }
         evictLocal(key);
         bus.publish(name, InvalidationBus.KEY, key);
@@ -462,6 +513,8 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         for (String p : checked) {
             invalidatedPattern.increment();
             if (remote != null) {
+                // Before the SCAN: a load on any node that read the old epoch will not keep its write.
+                newEpoch();
                 removed += Math.max(0, remote.deleteMatching(patternNamespace + p));
             }
             invalidateLocal(p);
@@ -474,6 +527,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     public void invalidateAll() {
         invalidatedAll.increment();
         if (remote != null) {
+            newEpoch();
             remote.deleteMatching(patternNamespace + "*");
         }
         clearLocal();
@@ -482,8 +536,7 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     @Override
     public CacheStats stats() {
-        return new CacheStats((long) l1Hits.count(), (long) l1Misses.count(), (long) l2Hits.count(),
-                (long) l2Misses.count(), loadSuccess.count() + loadFailure.count(), loadFailure.count(),
+        return new CacheStats(l1Hits.sum(), l1Misses.sum(), l2Hits.sum(), l2Misses.sum(), loadSuccess.count() + loadFailure.count(), loadFailure.count(),
                 l1 == null ? 0 : l1.estimatedSize());
     }
 
@@ -549,13 +602,55 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
 
     // ---- levels
 
+    /**
+     * The L1 lookup of {@code get}/{@code getIfPresent}; validates the key only on a miss: every key
+     * in L1 was validated when it was stored, so a hit proves the key valid and costs no scan.
+     */
     private @Nullable L1Entry readL1(String key) {
+        if (l1 == null) {
+            validate(key);
+            return null;
+        }
+        L1Entry e = l1.getIfPresent(Objects.requireNonNull(key, "key"));
+        if (e != null && (e.ttlNanos() >= l1TtlNanos || !expired(e))) {
+            l1Hits.increment();
+            return e;
+        }
+        validate(key);
+        if (e != null) {
+            expire(key, e);
+        }
+        l1Misses.increment();
+        return null;
+    }
+
+    /** As {@link #readL1} for a key already validated. */
+    private @Nullable L1Entry readL1Validated(String key) {
         if (l1 == null) {
             return null;
         }
-        L1Entry e = l1.getIfPresent(key);
+        L1Entry e = live(key, l1.getIfPresent(key));
         (e == null ? l1Misses : l1Hits).increment();
         return e;
+    }
+
+    /** @return {@code e}, or null if it is a short-lived entry past its own deadline (then dropped) */
+    private @Nullable L1Entry live(String key, @Nullable L1Entry e) {
+        if (e == null || e.ttlNanos() >= l1TtlNanos || !expired(e)) {
+            return e;
+        }
+        expire(key, e);
+        return null;
+    }
+
+    private boolean expired(L1Entry e) {
+        return clock.monotonicTime() - e.writtenNanos() >= e.ttlNanos();
+    }
+
+    private void expire(String key, L1Entry e) {
+        if (Objects.requireNonNull(l1).asMap().remove(key, e)) {
+            evictedExpired.increment();
+        }
     }
 
     private Object readL2(String key) {
@@ -598,6 +693,24 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
         }
     }
 
+    /** Replaces this cache's pattern-invalidation epoch with a fresh random token. */
+    private void newEpoch() {
+        byte[] token = new byte[16];
+        ThreadLocalRandom.current().nextBytes(token);
+        Objects.requireNonNull(remote).set(epochKey, token, EPOCH_TTL);
+    }
+
+    /** @return whether the epoch read before a load has changed since (or cannot be read now) */
+    private boolean epochChanged(byte @Nullable [] before) {
+        byte[] now = Objects.requireNonNull(remote).get(epochKey);
+        return now == RemoteGuard.FAILED || !Arrays.equals(now, before);
+    }
+
+    /** Replaces the key's L2 value with an invalidation marker (loads that observed the old value cannot write). */
+    private void tombstone(String key) {
+        Objects.requireNonNull(remote).set(namespace + key, tombstone(), markerTtl);
+    }
+
     private static byte[] tombstone() {
         byte[] t = new byte[17];
         ThreadLocalRandom.current().nextBytes(t);
@@ -608,12 +721,14 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     /**
      * Stores in L1 (if no local invalidation happened since {@code gen}) and L2: unconditionally for
      * puts, or only if L2 still holds what the load observed ({@code conditional}).
+     *
+     * @return whether the value was written to L2 and left there
      */
-    private void storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed,
-                           @Nullable Duration ttl) {
+    private boolean storeBoth(String key, Object value, long gen, boolean conditional, byte @Nullable [] observed,
+                              @Nullable Duration ttl) {
         storeL1(key, value, gen, ttl);
         if (remote == null) {
-            return;
+            return false;
         }
         byte[] payload;
         if (value == ABSENT) {
@@ -629,11 +744,11 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
             } catch (RuntimeException e) {
                 codecErrors.increment();
                 log.warn("value of cache " + name + " could not be encoded; kept in L1 only", e);
-                return;
+                return false;
             }
         }
         if (generation(key) != gen) {
-            return;
+            return false;
         }
         String full = namespace + key;
         boolean written = conditional
@@ -641,8 +756,10 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
                 : remote.set(full, payload, l2Ttl(value, ttl));
         if (written && generation(key) != gen) {
             // An invalidation raced the write: do not let the stale value survive in L2.
-            remote.set(full, tombstone(), TOMBSTONE_TTL);
+            tombstone(key);
+            return false;
         }
+        return written;
     }
 
     private void storeL1(String key, Object value, long gen, @Nullable Duration override) {
@@ -692,22 +809,5 @@ public final class DefaultMultilevelCache<V> implements MultilevelCache<V> {
     @SuppressWarnings("unchecked")
     private @Nullable V unwrap(Object value) {
         return value == ABSENT ? null : (V) value;
-    }
-
-    private static final class EntryExpiry implements Expiry<String, L1Entry> {
-        @Override
-        public long expireAfterCreate(String key, L1Entry value, long currentTime) {
-            return value.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, L1Entry value, long currentTime, long currentDuration) {
-            return value.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterRead(String key, L1Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }

@@ -105,17 +105,18 @@ public final class InvalidationBus implements RemoteTier.Subscriber {
             cache.applyRemote(parts[3], parts[4]);
             applied.increment();
         } catch (IllegalArgumentException e) {
+            caches.values().forEach(DefaultMultilevelCache::clearLocal);
             malformed.increment();
             clearedMalformed.increment();
             log.warn("malformed message on " + channel + "; cleared every L1 of this node to stay safe", e);
-            caches.values().forEach(DefaultMultilevelCache::clearLocal);
         }
     }
 
     @Override
     public void onSubscribed() {
+        caches.values().forEach(DefaultMultilevelCache::clearLocal);
+        // Counted after the clear: whoever sees the count may rely on L1 being cleared.
         clearedResubscribed.increment();
         LOG.info("subscribed to {}; cleared L1 because invalidations may have been missed", channel);
-        caches.values().forEach(DefaultMultilevelCache::clearLocal);
     }
 }

@@ -3,8 +3,10 @@ package io.github.perfkit.cache.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,5 +85,49 @@ class JsonCodecTest {
         assertThatThrownBy(() -> JsonCodec.of(Object.class)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JsonCodec.of(Runnable.class)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> JsonCodec.of(Shape.class, List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void genericTypesRoundTripAndTheDeclaredTypeIsTheAllowlist() {
+        JsonCodec<List<User>> users = JsonCodec.of(new TypeReference<List<User>>() { });
+        List<User> value = List.of(new User(1, "Ada"), new User(2, "Alan"));
+        byte[] bytes = users.encode(value);
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("\"t\":\"java.util.List<" + User.class.getName() + ">\"");
+        List<User> decoded = users.decode(bytes);
+        assertThat(decoded).containsExactlyElementsOf(value);
+        assertThat(decoded.get(0)).isInstanceOf(User.class);
+
+        JsonCodec<Map<String, List<User>>> nested = JsonCodec.of(new TypeReference<Map<String, List<User>>>() { });
+        Map<String, List<User>> map = Map.of("team", value);
+        assertThat(nested.decode(nested.encode(map))).isEqualTo(map);
+
+        // Only the declared type: a payload naming the element type, another type or a gadget is rejected.
+        for (String payload : List.of(
+                "{\"t\":\"" + User.class.getName() + "\",\"v\":{\"id\":1,\"name\":\"a\"}}",
+                "{\"t\":\"java.util.List<" + Gadget.class.getName() + ">\",\"v\":[{\"cmd\":\"x\"}]}",
+                "{\"t\":\"java.util.List<" + User.class.getName() + ">\",\"v\":[{\"@class\":\""
+                        + Gadget.class.getName() + "\",\"cmd\":\"x\"}]}",
+                "{\"t\":\"java.util.List<" + User.class.getName() + ">\",\"v\":[[\"" + Gadget.class.getName()
+                        + "\",{\"cmd\":\"x\"}]]}")) {
+            assertThatThrownBy(() -> users.decode(payload.getBytes(StandardCharsets.UTF_8)))
+                    .as(payload).isInstanceOf(CodecException.class);
+        }
+        assertThat(Gadget.CREATED).hasValue(0);
+        assertThatThrownBy(() -> ((JsonCodec) users).encode(new User(1, "not a list")))
+                .isInstanceOf(CodecException.class).hasMessageContaining("is not a java.util.List<");
+    }
+
+    @Test
+    void genericTypesMustNotLeaveTheElementTypeOpen() {
+        assertThatThrownBy(() -> JsonCodec.of(new TypeReference<List<Object>>() { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> JsonCodec.of(new TypeReference<Map<String, Number>>() { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("java.lang.Number");
+        assertThatThrownBy(() -> JsonCodec.of(new TypeReference<List<java.io.Serializable>>() { }))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonCodec.of(new TypeReference<List<?>>() { }))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(JsonCodec.of(new TypeReference<Map<String, Square>>() { })).isNotNull();
+        assertThat(JsonCodec.of(new TypeReference<long[]>() { })).isNotNull();
     }
 }
