@@ -34,6 +34,13 @@ import org.springframework.web.socket.server.standard.ServerEndpointExporter;
 @SpringBootApplication
 public class ShopApplication {
 
+    /** Default {@code shop.seed.products}. */
+    public static final int DEFAULT_PRODUCTS = 10_000;
+    /** Default {@code shop.seed.users}. */
+    public static final int DEFAULT_USERS = 1_000;
+    /** Default {@code shop.seed.orders-per-user} (over the N+1 detector's threshold of 10 statements). */
+    public static final int DEFAULT_ORDERS_PER_USER = 12;
+
     /** Creates the configuration; called by Spring. */
     public ShopApplication() {
         // configuration class
@@ -85,9 +92,9 @@ public class ShopApplication {
      * @return the database
      */
     @Bean
-    public ShopDatabase shopDatabase(JdbcTemplate jdbc, @Value("${shop.seed.products:20000}") int products,
-                                     @Value("${shop.seed.users:2000}") int users,
-                                     @Value("${shop.seed.orders-per-user:15}") int ordersPerUser) {
+    public ShopDatabase shopDatabase(JdbcTemplate jdbc, @Value("${shop.seed.products:" + DEFAULT_PRODUCTS + "}") int products,
+                                     @Value("${shop.seed.users:" + DEFAULT_USERS + "}") int users,
+                                     @Value("${shop.seed.orders-per-user:" + DEFAULT_ORDERS_PER_USER + "}") int ordersPerUser) {
         ShopDatabase db = new ShopDatabase(jdbc);
         db.createAndSeed(products, users, ordersPerUser);
         return db;

@@ -32,7 +32,7 @@ import org.springframework.core.env.Environment;
 public final class ShopLauncher {
 
     /** Default requests per second of the demo load: enough to show every problem, light on a laptop. */
-    public static final int DEFAULT_RATE = 40;
+    public static final int DEFAULT_RATE = 25;
 
     private static final Logger LOG = LoggerFactory.getLogger(ShopLauncher.class);
 
@@ -64,7 +64,9 @@ public final class ShopLauncher {
         }
         List<WebSocket> sockets = openWebSockets(port, env.getProperty("shop.load.websockets", Integer.class, 3));
         LoadGenerator load = LoadGenerator.builder()
-                .targets(targets(base))
+                .targets(targets(base, env.getProperty("shop.seed.products", Integer.class, ShopApplication.DEFAULT_PRODUCTS),
+                        env.getProperty("shop.seed.users", Integer.class, ShopApplication.DEFAULT_USERS),
+                        env.getProperty("shop.seed.orders-per-user", Integer.class, ShopApplication.DEFAULT_ORDERS_PER_USER)))
                 .rate(env.getProperty("shop.load.rate", Double.class, (double) DEFAULT_RATE))
                 .concurrency(env.getProperty("shop.load.concurrency", Integer.class, 16))
                 .duration(Duration.ZERO)
@@ -87,17 +89,22 @@ public final class ShopLauncher {
      * The demo's request mix: every endpoint, weighted so that each problem shows within a minute or two.
      *
      * @param base the shop's base URL
+     * @param products products seeded
+     * @param users users seeded
+     * @param ordersPerUser orders per user seeded
      * @return the targets
      */
-    public static List<Target> targets(String base) {
+    public static List<Target> targets(String base, int products, int users, int ordersPerUser) {
+        String p = "{1.." + products + "}";
+        String u = "{1.." + users + "}";
         return List.of(
-                Target.parse("10*" + base + "/api/products/{1..20000}"),
-                Target.parse("2*" + base + "/api/products/search?q=model-{1..500}"),
-                Target.parse("4*" + base + "/api/users/{1..2000}/orders"),
-                Target.parse("2*" + base + "/api/users/{1..2000}/orders/batched"),
-                Target.parse("3*" + base + "/api/products/{1..20000}/recommendations"),
-                Target.parse("3*POST " + base + "/api/inventory/{1..20000}/reserve"),
-                Target.parse("1*" + base + "/api/orders/{1..30000}/track"),
+                Target.parse("10*" + base + "/api/products/" + p),
+                Target.parse("1*" + base + "/api/products/search?q=model-{1..500}"),
+                Target.parse("4*" + base + "/api/users/" + u + "/orders"),
+                Target.parse("2*" + base + "/api/users/" + u + "/orders/batched"),
+                Target.parse("3*" + base + "/api/products/" + p + "/recommendations"),
+                Target.parse("3*POST " + base + "/api/inventory/" + p + "/reserve"),
+                Target.parse("1*" + base + "/api/orders/{1.." + (long) users * ordersPerUser + "}/track"),
                 Target.parse("2*" + base + "/api/reports/sales?category=books"),
                 Target.parse("2*" + base + "/api/reports/sales/cached?category=garden"));
     }
