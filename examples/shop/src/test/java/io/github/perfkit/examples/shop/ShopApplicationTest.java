@@ -3,6 +3,8 @@ package io.github.perfkit.examples.shop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.perfkit.examples.load.LoadGenerator;
+import io.github.perfkit.examples.load.LoadResult;
 import io.github.perfkit.examples.shop.problems.MemoryLeak;
 import io.github.perfkit.examples.shop.problems.Problem;
 import io.github.perfkit.examples.shop.problems.ProblemSwitches;
@@ -157,6 +159,23 @@ class ShopApplicationTest {
         assertThat(get("/admin/problems").body()).contains("\"memoryLeakBytes\":0").doesNotContain("\"on\":true");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(get("/admin/problems").body()).contains("\"leakedThreads\":0"));
+    }
+
+    @Test
+    void theLaunchersRequestMixIsAnsweredWithEveryProblemOn() throws Exception {
+        post("/admin/problems/all/on");
+        LoadResult result = LoadGenerator.builder()
+                .targets(ShopLauncher.targets("http://127.0.0.1:" + port, 2000, 100, 12))
+                .concurrency(4)
+                .rate(25)
+                .duration(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(30))
+                .build()
+                .run();
+
+        assertThat(result.overall().requests()).isGreaterThanOrEqualTo(10);
+        assertThat(result.overall().failures()).as(result.summary()).isZero();
+        assertThat(result.overall().statusClasses()).containsOnlyKeys("2xx");
     }
 
     @Test
