@@ -8,6 +8,7 @@ import io.github.perfkit.examples.load.LoadResult;
 import io.github.perfkit.examples.shop.problems.MemoryLeak;
 import io.github.perfkit.examples.shop.problems.Problem;
 import io.github.perfkit.examples.shop.problems.ProblemSwitches;
+import io.github.perfkit.examples.shop.problems.ThreadLeak;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,11 +41,15 @@ class ShopApplicationTest {
     @Autowired
     ProblemSwitches switches;
 
+    @Autowired
+    ThreadLeak threadLeak;
+
     @AfterEach
     void allOff() {
         for (Problem p : Problem.values()) {
             switches.set(p, false);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> threadLeak.alive() == 0);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
