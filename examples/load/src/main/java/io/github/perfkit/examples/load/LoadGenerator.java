@@ -170,18 +170,20 @@ public final class LoadGenerator {
         }
         long end = System.nanoTime();
         clientExecutor.shutdownNow();
-        Map<String, io.github.perfkit.examples.load.LatencySummary> byTarget = new LinkedHashMap<>();
+        Map<String, LatencySummary> byTarget = new LinkedHashMap<>();
         TargetStats.Aggregate overall = new TargetStats.Aggregate();
-        TargetStats.Aggregate ignored = new TargetStats.Aggregate();
+        TargetStats.Aggregate lastInterval = new TargetStats.Aggregate();
         stats.forEach((target, s) -> {
             s.drain();
-            s.addTo(ignored, overall);
+            s.addTo(lastInterval, overall);
             byTarget.merge(target.method().equals("GET") ? target.template() : target.method() + " " + target.template(),
                     s.total(), (a, b) -> a);
         });
-        if (end - lastReport >= progressInterval.toNanos() / 2) {
+        LatencySummary tail = lastInterval.summary();
+        if (end - lastReport >= progressInterval.toNanos() / 2 || tail.requests() + tail.errors() > 0) {
+            // the last report carries the final totals whenever anything happened since the previous one
             safeProgress(new ProgressReport(Duration.ofNanos(end - start), Duration.ofNanos(end - lastReport),
-                    ignored.summary(), overall.summary()));
+                    tail, overall.summary()));
         }
         return new LoadResult(Duration.ofNanos(end - start), overall.summary(), byTarget);
     }

@@ -45,9 +45,9 @@ public final class TargetStats {
      * @param micros the latency in microseconds
      */
     public void response(int status, long micros) {
-        recorder.recordValue(Math.max(1, Math.min(MAX_MICROS, micros)));
         int c = status / 100;
         statuses[c >= 1 && c <= 5 ? c : 0].increment();
+        recorder.recordValue(Math.max(1, Math.min(MAX_MICROS, micros)));
     }
 
     /** Records a request that got no response. */
@@ -103,8 +103,14 @@ public final class TargetStats {
         if (statusCounts[0] > 0) {
             classes.put(CLASSES[0], statusCounts[0]);
         }
+        // responses counted by status (a drain racing a worker may see its status before its latency, never the
+        // reverse: the status is counted first); the final drain after the workers stopped is exact either way
+        long responses = 0;
+        for (long c : statusCounts) {
+            responses += c;
+        }
         boolean empty = h.getTotalCount() == 0;
-        return new LatencySummary(h.getTotalCount(), errorCount, classes, empty ? 0 : h.getMean(),
+        return new LatencySummary(responses, errorCount, classes, empty ? 0 : h.getMean(),
                 empty ? 0 : h.getValueAtPercentile(50), empty ? 0 : h.getValueAtPercentile(95),
                 empty ? 0 : h.getValueAtPercentile(99), empty ? 0 : h.getMaxValue());
     }
