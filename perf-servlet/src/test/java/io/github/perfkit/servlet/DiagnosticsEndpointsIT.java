@@ -236,9 +236,12 @@ class DiagnosticsEndpointsIT {
             tooBig = server.client.send(big, HttpResponse.BodyHandlers.ofString());
             assertThat(tooBig.statusCode()).isEqualTo(413);
         } catch (java.io.IOException e) {
-            // The server may answer 413 and close before the client has sent everything: also a refusal.
+            // The server may answer 413 and close before the client has sent everything: also a refusal,
+            // as long as nothing was kept (checked below).
             assertThat(e).isNotNull();
         }
+        assertThat(json(server.get("/perf/api/profiling/recordings"), 200).get("recordings").toString())
+                .as("no refused upload is listed").doesNotContain("\"source\":\"upload\"");
 
         // A real recording made elsewhere (plain jdk.jfr in this JVM) is analysed.
         Path file = Files.createTempFile("perfkit-it-", ".jfr");
@@ -435,6 +438,61 @@ class DiagnosticsEndpointsIT {
                 }
             }
         }
+    }
+
+    private static final String[] HOSTILE = {
+        "", " ", "-1", "0", "9223372036854775807", "99999999999999999999", "1e308", "NaN", "-5m", "0s", "0.05",
+        "1.5", "0x10", "../../../../etc/passwd", "..%2F..%2Fetc", "<script>alert(1)</script>", "\"'><img src=x>",
+        "ünïcödé", "\uD83D\uDE00", "\u0000", "\r\nX-Injected: 1", "%00", "%", "%zz", "u1", "1", "2", "all", "cpu",
+        "active", "deadlock", "waiting", "x".repeat(3000), "'; DROP TABLE x;--", "\\", "/", "null", "[]", "{}",
+    };
+    private static final Map<String, List<String>> GETS = Map.of(
+            "/perf/api/profiling/recordings", List.of(),
+            "/perf/api/profiling/recordings/download", List.of("id"),
+            "/perf/api/profiling/analysis", List.of("id", "top"),
+            "/perf/api/profiling/collapsed", List.of("id"),
+            "/perf/api/profiling/compare", List.of("id", "threshold"),
+            "/perf/api/findings", List.of("state", "category", "limit"),
+            "/perf/api/diagnostics/threads", List.of("depth", "limit", "state"),
+            "/perf/api/diagnostics/heap", List.of("top"),
+            "/perf/api/diagnostics/heap/diff", List.of("from", "to", "top"),
+            "/perf/api/jdbc", List.of());
+
+    @Test
+    void hostileParametersNeverCause5xx() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        List<String> paths = new ArrayList<>(new java.util.TreeSet<>(GETS.keySet()));
+        int rejected = 0;
+        for (int i = 0; i < 500; i++) {
+            String path = paths.get(random.nextInt(paths.size()));
+            List<String> names = GETS.get(path);
+            StringBuilder q = new StringBuilder();
+            for (int p = random.nextInt(4); p > 0; p--) {
+                String name = names.isEmpty() || random.nextInt(6) == 0 ? "x" + random.nextInt(3)
+                        : names.get(random.nextInt(names.size()));
+                q.append(q.length() == 0 ? '?' : '&').append(java.net.URLEncoder.encode(name, StandardCharsets.UTF_8))
+                        .append('=').append(java.net.URLEncoder.encode(HOSTILE[random.nextInt(HOSTILE.length)],
+                                StandardCharsets.UTF_8));
+            }
+            HttpResponse<String> r = server.get(path + q);
+            assertThat(r.statusCode()).as(path + q).isLessThan(500);
+            if (r.statusCode() == 400) {
+                rejected++;
+                assertThat(JSON.readTree(r.body()).get("message").asText()).as(path + q).isNotBlank();
+            }
+        }
+        // POSTs with the token: an invalid duration always comes along, so no recording starts.
+        for (int i = 0; i < 100; i++) {
+            String v = HOSTILE[random.nextInt(HOSTILE.length)];
+            String settings = java.net.URLEncoder.encode(v, StandardCharsets.UTF_8);
+            HttpResponse<String> r = post("/perf/api/profiling/recordings?duration=" + (random.nextBoolean() ? "0s" : "9h")
+                    + "&settings=" + settings);
+            assertThat(r.statusCode()).as(v).isEqualTo(400);
+            HttpResponse<String> b = post("/perf/api/profiling/baseline?id=" + settings);
+            assertThat(b.statusCode()).as(v).isIn(200, 400, 404, 409, 410);
+        }
+        assertThat(rejected).isGreaterThan(50);
+        assertThat(json(server.get("/perf/api/profiling/recordings"), 200).get("running").isNull()).isTrue();
     }
 
     @Test

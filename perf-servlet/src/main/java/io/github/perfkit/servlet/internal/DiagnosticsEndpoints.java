@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * the JDBC statement statistics of the {@code jdbc.*} status sections.
  *
  * <p>{@code GET} (and {@code HEAD}) never change state; state changes are {@code POST}s that must pass
- * {@link #csrfFailure a CSRF check}: the {@value #CSRF_HEADER} header must carry the token that
+ * a CSRF check: the {@value #CSRF_HEADER} header must carry the token that
  * {@code GET <base>/api/csrf} returns, a {@code Sec-Fetch-Site} header (when the browser sends one) must
  * be {@code same-origin}, and an {@code Origin} header (when sent) must name the request's own host.
  * Cross-site pages can neither read the token nor send the header without a CORS pre-flight, which
