@@ -212,8 +212,10 @@
     getJson('api/profiling/analysis?id=' + q(id) + '&top=50').then(renderAnalysis)
       .catch(function (e) { recStatus(e.message, true); });
     getText('api/profiling/collapsed?id=' + q(id)).then(function (text) {
+      if (state.current !== id) { return; }
       state.tree = parseCollapsed(text);
       state.zoom = state.tree;
+      byId('fg-canvas').setAttribute('data-profile', id);
       drawFlame();
     }).catch(function (e) { recStatus(e.message, true); });
     if (state.baseline) { compare(id); }
@@ -222,6 +224,8 @@
   // ------------------------------------------------------------------ analysis tables
 
   function renderAnalysis(a) {
+    if (state.current !== a.id) { return; }
+    byId('top-functions').setAttribute('data-profile', a.id);
     byId('fg-summary').textContent = num(a.cpuSamples, 0) + ' CPU samples over ' + num(a.durationMillis / 1000, 1) +
       ' s';
     fillTable('top-functions', a.topFunctions, function (f) {

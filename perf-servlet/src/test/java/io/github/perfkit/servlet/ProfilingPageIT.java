@@ -161,6 +161,24 @@ class ProfilingPageIT {
         return ((Number) n).intValue();
     }
 
+    /** Clicks a button after scrolling it to the middle of the window, clear of the sticky header. */
+    private static void click(String id) {
+        WebElement e = driver.findElement(By.id(id));
+        js("arguments[0].scrollIntoView({block: 'center'});", e);
+        e.click();
+    }
+
+    /** Whether profile {@code id} is the selected one, drawn, and its top functions name the burner. */
+    private static boolean drawn(String id) {
+        WebElement canvas = driver.findElement(By.id("fg-canvas"));
+        return id.equals(js("return document.getElementById('rec-list').value;"))
+                && id.equals(canvas.getAttribute("data-profile"))
+                && Integer.parseInt(canvas.getAttribute("data-frames")) > 3
+                && id.equals(driver.findElement(By.id("top-functions")).getAttribute("data-profile"))
+                && driver.findElements(By.cssSelector("#top-functions td.mono")).stream()
+                        .anyMatch(e -> e.getText().endsWith("Burner.burnCpu"));
+    }
+
     @Test
     void theCanvasIsServedUnderThePagePolicyAndTheScriptWritesNoHtml() throws Exception {
         HttpResponse<String> page = server.get("/perf/profiling.html");
@@ -183,13 +201,11 @@ class ProfilingPageIT {
             duration.clear();
             duration.sendKeys("2s");
             await(10).until(d -> d.findElement(By.id("rec-start")).isEnabled());
-            driver.findElement(By.id("rec-start")).click();
+            click("rec-start");
             await(10).withMessage("the page shows the running recording").until(d -> d.findElement(By.id("rec-status"))
-                    .getText().startsWith("recording "));
-            await(45).withMessage("the finished recording is drawn").until(d ->
-                    Integer.parseInt(canvas.getAttribute("data-frames")) > 3
-                            && d.findElements(By.cssSelector("#top-functions td.mono")).stream()
-                                    .anyMatch(e -> e.getText().endsWith("Burner.burnCpu")));
+                    .getText().matches("recording \\d+ until .*"));
+            String id = driver.findElement(By.id("rec-status")).getText().replaceAll("recording (\\d+) until .*", "$1");
+            await(45).withMessage("the finished recording is drawn").until(d -> drawn(id));
         }
         assertThat(canvas.getAttribute("data-root")).isEqualTo("all");
         assertThat(server.get("/perf/api/profiling/recordings").body()).contains("\"durationMillis\":2000");
@@ -198,12 +214,13 @@ class ProfilingPageIT {
                 .contains("api/profiling/recordings/download?id=");
 
         // Click the second row in the middle: the widest frame under "all" becomes the zoomed root.
+        js("arguments[0].scrollIntoView({block: 'center'});", canvas);
         int height = canvas.getSize().getHeight();
         new Actions(driver).moveToElement(canvas, 0, (int) (1.5 * 18) - height / 2).click().perform();
         await(5).withMessage("the click zoomed in").until(d -> !"all".equals(canvas.getAttribute("data-root")));
         assertThat(driver.findElement(By.id("fg-zoom")).getText()).startsWith("zoomed on "
                 + canvas.getAttribute("data-root"));
-        driver.findElement(By.id("fg-reset")).click();
+        click("fg-reset");
         await(5).until(d -> "all".equals(canvas.getAttribute("data-root")));
         assertThat(driver.findElement(By.id("fg-zoom")).getText()).isEmpty();
 
@@ -243,13 +260,38 @@ class ProfilingPageIT {
                         N_PLUS_ONE_SHAPE) && !tr.findElements(By.cssSelector(".n-plus-one")).isEmpty()));
         assertThat(driver.findElement(By.id("jdbc")).getText()).contains("com.example.shop.OrderRepository.totalsOneByOne");
 
-        driver.findElement(By.id("heap-snapshot")).click();
+        click("heap-snapshot");
         await(30).withMessage("the heap histogram is shown").until(d -> d.findElements(
                 By.cssSelector("#heap-classes tbody td.mono")).size() > 5);
 
         assertThat(js("return typeof window.__pwned;")).isEqualTo("undefined");
         assertThat(((Number) js("return document.querySelectorAll('img').length;")).intValue()).isZero();
         assertThat(((Number) js("return document.scripts.length;")).intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void anUploadedRecordingIsAnalysedDrawnAndComparedWithTheBaseline() throws Exception {
+        Path file = Files.createTempFile("perfkit-page-", ".jfr");
+        try {
+            try (Burner burner = new Burner(); jdk.jfr.Recording rec = new jdk.jfr.Recording()) {
+                rec.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+                rec.start();
+                org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(1500)).until(() -> true);
+                rec.stop();
+                rec.dump(file);
+            }
+            driver.findElement(By.id("upload-file")).sendKeys(file.toAbsolutePath().toString());
+            await(30).withMessage("the upload is analysed").until(d -> d.findElement(By.id("rec-status")).getText()
+                    .matches("analysed .* as u\\d+"));
+            String id = driver.findElement(By.id("rec-status")).getText().replaceAll(".* as ", "");
+            await(20).withMessage("the upload is drawn and listed").until(d -> drawn(id));
+            click("baseline-save");
+            await(20).withMessage("the comparison with itself is shown").until(d -> d.findElement(By.id("compare"))
+                    .getText().contains("Profile " + id + " against baseline " + id + ": no change"));
+            assertThat(driver.findElement(By.id("baseline-info")).getText()).isEqualTo("baseline: " + id);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @org.junit.jupiter.api.AfterEach
