@@ -117,7 +117,7 @@
       var list = byId('rec-list');
       clear(list);
       state.entries.forEach(function (e) {
-        var label = (e.source === 'upload' ? 'upload ' : 'recording ') + e.id + ' · ' +
+        var label = e.source + ' ' + e.id + ' · ' +
           (e.settings || 'jfr') + ' · ' + new Date(e.start).toLocaleTimeString() +
           (e.done ? '' : ' (running)') + (e.failed ? ' (failed)' : '');
         var o = el('option', '', label);
@@ -125,6 +125,8 @@
         o.disabled = !e.done || e.failed;
         list.appendChild(o);
       });
+      byId('cont-toggle').checked = !!j.continuous;
+      byId('cont-dump').disabled = !j.continuous;
       var running = j.running;
       byId('rec-start').disabled = !!running;
       byId('rec-stop').disabled = !running;
@@ -190,6 +192,26 @@
     recStatus('uploading ' + file.name + ' (' + bytes(file.size) + ')…');
     post('api/profiling/upload', file).then(function (e) {
       recStatus('analysed ' + file.name + ' as ' + e.id);
+      loadRecordings(e.id);
+    }).catch(function (e) { recStatus(e.message, true); });
+  }
+
+  function toggleContinuous() {
+    var on = byId('cont-toggle').checked;
+    post('api/profiling/continuous?action=' + (on ? 'start' : 'stop')).then(function (j) {
+      byId('cont-toggle').checked = j.continuous;
+      byId('cont-dump').disabled = !j.continuous;
+      recStatus(j.continuous ? 'continuous recording on (keeps ' + Math.round(j.maxAgeSeconds / 60) +
+        ' min)' : 'continuous recording off');
+    }).catch(function (e) {
+      byId('cont-toggle').checked = !on;
+      recStatus(e.message, true);
+    });
+  }
+
+  function dumpContinuous() {
+    post('api/profiling/continuous/dump').then(function (e) {
+      recStatus('dumped the continuous recording as ' + e.id);
       loadRecordings(e.id);
     }).catch(function (e) { recStatus(e.message, true); });
   }
@@ -621,6 +643,8 @@
       if (f) { upload(f); }
     });
     byId('baseline-save').addEventListener('click', saveBaseline);
+    byId('cont-toggle').addEventListener('change', toggleContinuous);
+    byId('cont-dump').addEventListener('click', dumpContinuous);
     byId('fg-reset').addEventListener('click', function () { state.zoom = state.tree; drawFlame(); });
     byId('fg-search').addEventListener('input', function () {
       state.search = byId('fg-search').value.trim().toLowerCase();

@@ -132,6 +132,30 @@ class DiagnosticsEndpointsIT {
     }
 
     @Test
+    void theContinuousRecordingsRecentPastIsDumpedAndAnalysed() throws Exception {
+        json(post("/perf/api/profiling/continuous/dump"), 409);
+        json(post("/perf/api/profiling/continuous"), 400);
+        json(post("/perf/api/profiling/continuous?action=pause"), 400);
+        try {
+            assertThat(json(post("/perf/api/profiling/continuous?action=start"), 200).get("continuous").asBoolean())
+                    .isTrue();
+            assertThat(json(server.get("/perf/api/profiling/recordings"), 200).get("continuous").asBoolean()).isTrue();
+            try (Burner burner = new Burner()) {
+                Awaitility.await().pollDelay(Duration.ofMillis(2000)).until(() -> true);
+            }
+            JsonNode dump = json(post("/perf/api/profiling/continuous/dump"), 201);
+            String id = dump.get("id").asText();
+            assertThat(id).startsWith("c");
+            assertThat(dump.get("source").asText()).isEqualTo("continuous");
+            JsonNode analysis = json(server.get("/perf/api/profiling/analysis?id=" + id), 200);
+            assertThat(frames(analysis.get("topFunctions"))).anyMatch(f -> f.endsWith("Burner.burnCpu"));
+        } finally {
+            assertThat(json(post("/perf/api/profiling/continuous?action=stop"), 200).get("continuous").asBoolean())
+                    .isFalse();
+        }
+    }
+
+    @Test
     void stopEndsTheRunningRecordingAndASecondStopIsAConflict() throws Exception {
         JsonNode started = json(post("/perf/api/profiling/recordings?duration=60s&settings=all"), 202);
         JsonNode stopped = json(post("/perf/api/profiling/recordings/stop"), 200);

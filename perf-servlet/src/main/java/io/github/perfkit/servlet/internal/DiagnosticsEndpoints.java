@@ -100,7 +100,8 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     /** The routes this class serves, canonical paths below the base path. */
     private static final Set<String> ROUTES = Set.of("/api/csrf", "/api/profiling/recordings",
             "/api/profiling/recordings/stop", "/api/profiling/recordings/download", "/api/profiling/analysis",
-            "/api/profiling/collapsed", "/api/profiling/upload", "/api/profiling/baseline", "/api/profiling/compare",
+            "/api/profiling/collapsed", "/api/profiling/upload", "/api/profiling/continuous",
+            "/api/profiling/continuous/dump", "/api/profiling/baseline", "/api/profiling/compare",
             "/api/findings", "/api/diagnostics/threads", "/api/diagnostics/deadlocks", "/api/diagnostics/heap",
             "/api/diagnostics/heap/diff", "/api/jdbc");
 
@@ -118,6 +119,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     private final Semaphore heapPermit = new Semaphore(1);
     private final AtomicLong uploadIds = new AtomicLong();
     private final AtomicInteger snapshotCount = new AtomicInteger();
+    private final AtomicLong dumpIds = new AtomicLong();
     private @Nullable JfrProfiler profiler;
     private @Nullable Path uploadDir;
     private @Nullable Baseline baseline;
@@ -206,7 +208,8 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         return switch (path) {
             case "/api/profiling/recordings", "/api/profiling/baseline", "/api/diagnostics/heap" ->
                     Set.of("GET", "POST");
-            case "/api/profiling/recordings/stop", "/api/profiling/upload" -> Set.of("POST");
+            case "/api/profiling/recordings/stop", "/api/profiling/upload", "/api/profiling/continuous",
+                    "/api/profiling/continuous/dump" -> Set.of("POST");
             default -> Set.of("GET");
         };
     }
@@ -364,6 +367,12 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
                 new Params(q, Set.of());
                 json(res, false, 201, snapshotHeap());
             }
+            case "/api/profiling/continuous" -> json(res, false, 200, continuous(new Params(q, Set.of("action"))
+                    .choice("action", "", List.of("start", "stop"))));
+            case "/api/profiling/continuous/dump" -> {
+                new Params(q, Set.of());
+                json(res, false, 201, dumpContinuous());
+            }
             default -> error(res, false, 404, "not_found", null, "no such endpoint");
         }
     }
@@ -437,6 +446,50 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         return e == null ? Map.of("id", rec.id(), "done", true) : entryJson(e);
     }
 
+    private Map<String, Object> continuous(String action) {
+        if (action.isEmpty()) {
+            throw new BadRequest("action", "required: start or stop");
+        }
+        JfrProfiler jfr = profiler();
+        try {
+            if (action.equals("start")) {
+                jfr.startContinuous();
+            } else {
+                jfr.stopContinuous();
+            }
+        } catch (IllegalStateException e) {
+            throw new Refusal(503, "unavailable", e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("continuous", jfr.isContinuousRunning());
+        out.put("maxAgeSeconds", profilingConfig.continuousMaxAge().toSeconds());
+        out.put("maxSizeBytes", profilingConfig.continuousMaxSize());
+        return out;
+    }
+
+    private Map<String, Object> dumpContinuous() {
+        JfrProfiler jfr = profiler();
+        if (!jfr.isContinuousRunning()) {
+            throw new Refusal(409, "not_running", "the continuous recording does not run: POST "
+                    + "api/profiling/continuous?action=start first");
+        }
+        Path file;
+        try {
+            file = jfr.dumpContinuous();
+        } catch (IllegalStateException e) {
+            throw new Refusal(409, "not_running", e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("Perfkit: dumping the continuous recording failed: {}", e.toString());
+            throw new Refusal(503, "unavailable", "the continuous recording could not be written: " + e.getMessage());
+        }
+        Entry e = new Entry("c" + dumpIds.incrementAndGet(), "continuous", null, file, null,
+                Instant.ofEpochMilli(perf.clock().wallTime()));
+        synchronized (lock) {
+            add(e);
+        }
+        return entryJson(e);
+    }
+
     private void add(Entry e) {
         entries.addFirst(e);
         while (entries.size() > MAX_ENTRIES) {
@@ -503,6 +556,11 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         out.put("running", running);
         out.put("recordings", list);
         out.put("baseline", b == null ? null : b.json());
+        JfrProfiler jfr;
+        synchronized (lock) {
+            jfr = profiler;
+        }
+        out.put("continuous", jfr != null && jfr.isContinuousRunning());
         out.put("settings", SETTINGS);
         out.put("maxDurationSeconds", profilingConfig.maxDuration().toSeconds());
         out.put("maxUploadBytes", maxUploadBytes);
