@@ -227,6 +227,7 @@ class DiagnosticsEndpointsIT {
             assertThat(head).isEqualTo("HTTP/1.1 413");
         }
         // A streamed (chunked) body is cut at the cap: 64 MiB + 1 byte of a JFR-looking body.
+        int entriesBefore = json(server.get("/perf/api/profiling/recordings"), 200).get("recordings").size();
         long cap = 64L * 1024 * 1024;
         HttpRequest big = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port
                 + "/perf/api/profiling/upload")).timeout(Duration.ofSeconds(60)).header("X-Perfkit-CSRF", token)
@@ -264,8 +265,8 @@ class DiagnosticsEndpointsIT {
             // as long as nothing was kept (checked below).
             assertThat(e).isNotNull();
         }
-        assertThat(json(server.get("/perf/api/profiling/recordings"), 200).get("recordings").toString())
-                .as("no refused upload is listed").doesNotContain("\"source\":\"upload\"");
+        assertThat(json(server.get("/perf/api/profiling/recordings"), 200).get("recordings").size())
+                .as("no refused upload is listed").isEqualTo(entriesBefore);
 
         // A real recording made elsewhere (plain jdk.jfr in this JVM) is analysed.
         Path file = Files.createTempFile("perfkit-it-", ".jfr");
@@ -291,6 +292,41 @@ class DiagnosticsEndpointsIT {
             JsonNode same = json(server.get("/perf/api/profiling/compare?id=" + id + "&threshold=0.05"), 200);
             assertThat(same.get("hasChanges").asBoolean()).isFalse();
             assertThat(same.get("cpuSamplesDelta").asLong()).isZero();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void onlyTheMostRecentAnalysesStayInMemoryAndOlderOnesAreMadeAgain() throws Exception {
+        Path file = Files.createTempFile("perfkit-it-", ".jfr");
+        try {
+            try (Burner burner = new Burner(); Recording rec = new Recording()) {
+                rec.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+                rec.start();
+                Awaitility.await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+                rec.stop();
+                rec.dump(file);
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i <= 4; i++) {
+                ids.add(json(upload(bytes, "application/octet-stream"), 201).get("id").asText());
+            }
+            JsonNode list = json(server.get("/perf/api/profiling/recordings"), 200).get("recordings");
+            long analysed = 0;
+            for (JsonNode e : list) {
+                if (e.get("analysed").asBoolean()) {
+                    analysed++;
+                }
+                if (e.get("id").asText().equals(ids.get(0))) {
+                    assertThat(e.get("analysed").asBoolean()).as("the oldest of five uploads").isFalse();
+                }
+            }
+            assertThat(analysed).isLessThanOrEqualTo(4);
+            JsonNode again = json(server.get("/perf/api/profiling/analysis?id=" + ids.get(0)), 200);
+            assertThat(again.get("cpuSamples").asLong()).isEqualTo(
+                    json(server.get("/perf/api/profiling/analysis?id=" + ids.get(4)), 200).get("cpuSamples").asLong());
         } finally {
             Files.deleteIfExists(file);
         }

@@ -85,6 +85,11 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
     /** Recordings and uploads remembered (with their analysis); the oldest finished one goes first. */
     public static final int MAX_ENTRIES = 12;
+    /**
+     * Analyses kept in memory (a result can hold thousands of stacks); older ones are dropped and made
+     * again from their file when asked for, as long as the file is kept.
+     */
+    public static final int MAX_ANALYSES = 4;
     /** Heap histogram snapshots kept. */
     public static final int MAX_HEAP_SNAPSHOTS = 8;
     /** Classes kept per heap histogram snapshot. */
@@ -627,10 +632,11 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
             return r;
         }
         synchronized (e) {
-            if (e.result == null) {
+            r = e.result;
+            if (r == null) {
                 Path f = e.file();
                 try {
-                    e.result = analyzer.analyze(f);
+                    r = analyzer.analyze(f);
                 } catch (IOException | RuntimeException ex) {
                     LOG.warn("Perfkit: analysing {} {} failed: {}", e.source, e.id, ex.toString());
                     if (!Files.exists(f)) {
@@ -638,8 +644,22 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
                     }
                     throw new Refusal(500, "analysis_failed", "the recording could not be analysed: " + ex.getMessage());
                 }
+                e.result = r;
             }
-            return Objects.requireNonNull(e.result);
+        }
+        trimAnalyses();
+        return r;
+    }
+
+    /** Keeps the analyses of the {@value #MAX_ANALYSES} most recent entries only. */
+    private void trimAnalyses() {
+        synchronized (lock) {
+            int kept = 0;
+            for (Entry e : entries) {
+                if (e.result != null && ++kept > MAX_ANALYSES) {
+                    e.result = null;
+                }
+            }
         }
     }
 
@@ -687,6 +707,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
                 }
                 add(e);
             }
+            trimAnalyses();
             file = null;
             Map<String, Object> out = entryJson(e);
             out.put("cpuSamples", result.cpuSamples());
