@@ -557,6 +557,27 @@
     }).catch(function (e) { byId('threads-info').textContent = e.message; });
   }
 
+  function loadThreadList() {
+    var st = byId('threads-state').value;
+    return getJson('api/diagnostics/threads?depth=32&limit=200&state=' + q(st)).then(function (d) {
+      var ul = byId('thread-list');
+      clear(ul);
+      d.threads.forEach(function (t) {
+        var li = el('li');
+        var det = el('details');
+        var sum = el('summary', '', threadLine(t) + (t.daemon ? ' daemon' : '') +
+          (t.lockName ? ' on ' + t.lockName : '') + (t.lockOwnerName ? ' held by ' + t.lockOwnerName : ''));
+        det.appendChild(sum);
+        det.appendChild(el('div', 'stack', (t.stack || []).join('\n') +
+          ((t.lockedMonitors || []).length ? '\nholds ' + t.lockedMonitors.join(', ') : '') +
+          ((t.lockedSynchronizers || []).length ? '\nholds ' + t.lockedSynchronizers.join(', ') : '')));
+        li.appendChild(det);
+        ul.appendChild(li);
+      });
+      if (!d.threads.length) { ul.appendChild(el('li', 'muted', 'No ' + st.replace('_', ' ') + ' thread.')); }
+    }).catch(function (e) { byId('threads-info').textContent = e.message; });
+  }
+
   // ------------------------------------------------------------------ heap
 
   function loadHeap() {
@@ -655,12 +676,14 @@
     canvas.addEventListener('mousemove', onMove);
     canvas.addEventListener('mouseleave', function () { byId('fg-tip').hidden = true; });
     window.addEventListener('resize', drawFlame);
-    byId('threads-refresh').addEventListener('click', loadThreads);
+    byId('threads-refresh').addEventListener('click', function () { loadThreads(); loadThreadList(); });
+    byId('threads-state').addEventListener('change', loadThreadList);
     byId('heap-snapshot').addEventListener('click', snapshotHeap);
     token().catch(function () { status('no token', 'bad'); });
     loadRecordings(null);
     loadFindings();
     loadThreads();
+    loadThreadList();
     loadHeap();
     loadJdbc();
     setInterval(function () { loadFindings(); loadJdbc(); }, REFRESH_MILLIS);

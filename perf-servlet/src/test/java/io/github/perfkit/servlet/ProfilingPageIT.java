@@ -254,6 +254,18 @@ class ProfilingPageIT {
         await(20).until(d -> d.findElements(By.cssSelector("#thread-states tbody tr")).size() >= 6);
         assertThat(driver.findElement(By.id("thread-states")).getText()).contains("runnable", "waiting");
         assertThat(driver.findElement(By.id("deadlocks")).getText()).contains("No deadlock.");
+        WebElement stateSelect = driver.findElement(By.id("threads-state"));
+        js("arguments[0].scrollIntoView({block: 'center'});", stateSelect);
+        new org.openqa.selenium.support.ui.Select(stateSelect).selectByValue("timed_waiting");
+        await(20).withMessage("the dump lists timed-waiting threads").until(d -> {
+            List<WebElement> items = d.findElements(By.cssSelector("#thread-list details summary"));
+            return !items.isEmpty() && items.stream().allMatch(e -> e.getText().contains("(timed_waiting)"));
+        });
+        WebElement first = driver.findElement(By.cssSelector("#thread-list details summary"));
+        js("arguments[0].scrollIntoView({block: 'center'});", first);
+        first.click();
+        await(5).until(d -> d.findElement(By.cssSelector("#thread-list details .stack")).isDisplayed()
+                && d.findElement(By.cssSelector("#thread-list details .stack")).getText().contains("."));
 
         await(20).withMessage("the N+1 statement is flagged").until(d -> d.findElements(
                 By.cssSelector("#jdbc table.statements tr")).stream().anyMatch(tr -> tr.getText().contains(
@@ -295,8 +307,8 @@ class ProfilingPageIT {
     }
 
     @org.junit.jupiter.api.AfterEach
-    void screenshot() throws IOException {
-        Path shot = Path.of("target", "profiling.png");
+    void screenshot(org.junit.jupiter.api.TestInfo test) throws IOException {
+        Path shot = Path.of("target", "profiling-" + test.getTestMethod().map(m -> m.getName()).orElse("page") + ".png");
         Files.createDirectories(shot.getParent());
         Files.copy(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.FILE)
                 .toPath(), shot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
