@@ -127,7 +127,8 @@ public class PerfEndpointsServlet extends HttpServlet {
         this.filter = filter;
         this.access = new Access(config.bearerToken(), config.trustedProxies());
         this.prometheus = findPrometheus(perf.registry());
-        this.diagnostics = new DiagnosticsEndpoints(perf, PerfEndpointsServlet::jsonBytes);
+        this.diagnostics = new DiagnosticsEndpoints(perf, PerfEndpointsServlet::jsonBytes,
+                r -> access.tokenMatches(r.getHeader("Authorization")));
     }
 
     /**

@@ -55,6 +55,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,6 +71,8 @@ import org.slf4j.LoggerFactory;
  * a CSRF check: the {@value #CSRF_HEADER} header must carry the token that
  * {@code GET <base>/api/csrf} returns, a {@code Sec-Fetch-Site} header (when the browser sends one) must
  * be {@code same-origin}, and an {@code Origin} header (when sent) must name the request's own host.
+ * A request carrying the configured bearer token skips the check: browsers never add
+ * {@code Authorization} on their own, so such a request cannot be forged by another site.
  * Cross-site pages can neither read the token nor send the header without a CORS pre-flight, which
  * these endpoints never grant.
  *
@@ -112,6 +115,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
 
     private final Perf perf;
     private final Function<Object, byte[]> json;
+    private final Predicate<HttpServletRequest> bearer;
     private final long maxUploadBytes;
     private final ProfilingConfig profilingConfig;
     private final ProfileAnalyzer analyzer = ProfileAnalyzer.ofDefaults();
@@ -133,21 +137,24 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     /**
      * @param perf the hub (findings, status sections, clock)
      * @param json renders a tree of maps, lists, strings, numbers, booleans and nulls as JSON bytes
+     * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
      */
-    public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json) {
-        this(perf, json, ProfilingConfig.ofDefaults(), DEFAULT_MAX_UPLOAD_BYTES);
+    public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer) {
+        this(perf, json, bearer, ProfilingConfig.ofDefaults(), DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     /**
      * @param perf the hub (findings, status sections, clock)
      * @param json renders a tree of maps, lists, strings, numbers, booleans and nulls as JSON bytes
+     * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
      * @param profilingConfig the configuration of the JFR profiler created on the first recording
      * @param maxUploadBytes the largest accepted upload, at least 1 KiB
      */
-    public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, ProfilingConfig profilingConfig,
-            long maxUploadBytes) {
+    public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer,
+            ProfilingConfig profilingConfig, long maxUploadBytes) {
         this.perf = Objects.requireNonNull(perf, "perf");
         this.json = Objects.requireNonNull(json, "json");
+        this.bearer = Objects.requireNonNull(bearer, "bearer");
         this.profilingConfig = Objects.requireNonNull(profilingConfig, "profilingConfig");
         if (maxUploadBytes < 1024) {
             throw new IllegalArgumentException("maxUploadBytes must be at least 1024, was " + maxUploadBytes);
@@ -235,6 +242,9 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
      * @return the reason, or null
      */
     @Nullable String csrfFailure(HttpServletRequest req) {
+        if (bearer.test(req)) {
+            return null;
+        }
         String site = req.getHeader("Sec-Fetch-Site");
         if (site != null && !site.equalsIgnoreCase("same-origin")) {
             return "cross-site request refused (Sec-Fetch-Site: " + cut(site, 32) + ")";

@@ -25,7 +25,8 @@ class DiagnosticsEndpointsCsrfTest {
     static void create() {
         perf = Perf.builder().registry(new SimpleMeterRegistry()).autoTick(false).systemMetrics(false)
                 .jvmMetrics(false).build();
-        endpoints = new DiagnosticsEndpoints(perf, body -> String.valueOf(body).getBytes(StandardCharsets.UTF_8));
+        endpoints = new DiagnosticsEndpoints(perf, body -> String.valueOf(body).getBytes(StandardCharsets.UTF_8),
+                r -> "Bearer 0123456789abcdef".equals(r.getHeader("Authorization")));
         token = tokenOf(endpoints);
     }
 
@@ -103,9 +104,15 @@ class DiagnosticsEndpointsCsrfTest {
     }
 
     @Test
+    void aRequestWithTheBearerTokenSkipsTheCheck() {
+        assertThat(failure("Authorization", "Bearer 0123456789abcdef")).isNull();
+        assertThat(failure("Authorization", "Bearer wrong")).contains("missing X-Perfkit-CSRF");
+    }
+
+    @Test
     void eachInstanceHasItsOwnToken() {
         DiagnosticsEndpoints other = new DiagnosticsEndpoints(perf, body -> String.valueOf(body)
-                .getBytes(StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8), r -> false);
         try {
             assertThat(tokenOf(other)).isNotEqualTo(token);
         } finally {
@@ -139,7 +146,7 @@ class DiagnosticsEndpointsCsrfTest {
 
     @Test
     void uploadCapBelowOneKibIsRefused() {
-        assertThatThrownBy(() -> new DiagnosticsEndpoints(perf, b -> new byte[0],
+        assertThatThrownBy(() -> new DiagnosticsEndpoints(perf, b -> new byte[0], r -> false,
                 io.github.perfkit.core.profiling.ProfilingConfig.ofDefaults(), 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxUploadBytes");
     }
