@@ -17,6 +17,7 @@ import io.github.perfkit.core.history.TimeSeries;
 import io.github.perfkit.servlet.internal.Access;
 import io.github.perfkit.servlet.internal.Assets;
 import io.github.perfkit.servlet.internal.BadRequest;
+import io.github.perfkit.servlet.internal.DiagnosticsEndpoints;
 import io.github.perfkit.servlet.internal.Params;
 import io.github.perfkit.servlet.internal.Paths;
 import io.micrometer.core.instrument.Gauge;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
  * <li>{@code /api/sections}: the sections of {@link Perf#statusSections()} (cache, alerts and other
  * modules contribute through perf-core's SPI), all or {@code name=} one;</li>
+ * <li>profiling and diagnosis (JFR recordings, analysis, collapsed stacks, upload, baseline comparison,
+ * findings, thread dumps, deadlocks, heap histograms, JDBC statements) and their page
+ * {@code /profiling.html}: see {@code DiagnosticsEndpoints}; its {@code POST}s need the CSRF token of
+ * {@code /api/csrf};</li>
  * <li>{@code /api/stream}: server-sent events ({@code event: summary}) every {@code interval}, at
  * most {@link #MAX_STREAMS} at once (then 429), each ending after 30 minutes or {@code events}
  * events; needs async support on the servlet (and filter).</li>
@@ -97,6 +102,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private final transient Assets assets = new Assets();
     private final transient @Nullable PrometheusMeterRegistry prometheus;
     private final long startMillis = System.currentTimeMillis();
+    private final transient DiagnosticsEndpoints diagnostics;
 
     /**
      * Endpoints without the filter's in-flight registry.
@@ -121,6 +127,8 @@ public class PerfEndpointsServlet extends HttpServlet {
         this.filter = filter;
         this.access = new Access(config.bearerToken(), config.trustedProxies());
         this.prometheus = findPrometheus(perf.registry());
+        this.diagnostics = new DiagnosticsEndpoints(perf, PerfEndpointsServlet::jsonBytes,
+                r -> access.tokenMatches(r.getHeader("Authorization")));
     }
 
     /**
@@ -181,6 +189,10 @@ public class PerfEndpointsServlet extends HttpServlet {
             Assets.Asset asset = Assets.find(path);
             if (asset != null) {
                 asset(req, res, head, path, asset);
+                return;
+            }
+            if (DiagnosticsEndpoints.serves(path)) {
+                diagnostics.service(path, req, res);
                 return;
             }
             Endpoint endpoint = endpoint(path);
@@ -749,6 +761,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     /** Stops the event-stream scheduler; open streams end. */
     @Override
     public void destroy() {
+        diagnostics.close();
         synchronized (streamLock) {
             if (streamScheduler != null) {
                 streamScheduler.shutdownNow();
@@ -899,6 +912,14 @@ public class PerfEndpointsServlet extends HttpServlet {
             return MAPPER.readValue(MAPPER.writeValueAsBytes(section), Object.class);
         } catch (IOException | RuntimeException e) {
             return Map.of("error", "section is not serialisable: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static byte[] jsonBytes(Object body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not render JSON", e);
         }
     }
 

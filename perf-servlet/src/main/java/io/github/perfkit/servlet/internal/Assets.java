@@ -37,7 +37,10 @@ public final class Assets {
             "/dashboard.js", new Asset(PAGE + "dashboard.js", "text/javascript; charset=utf-8", false),
             "/dashboard.css", new Asset(PAGE + "dashboard.css", "text/css; charset=utf-8", false),
             "/vendor/uplot.iife.min.js", new Asset(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8", false),
-            "/vendor/uplot.min.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8", false));
+            "/vendor/uplot.min.css", new Asset(UPLOT + "uPlot.min.css", "text/css; charset=utf-8", false),
+            "/profiling.html", new Asset(PAGE + "profiling.html", "text/html; charset=utf-8", true),
+            "/profiling.js", new Asset(PAGE + "profiling.js", "text/javascript; charset=utf-8", false),
+            "/profiling.css", new Asset(PAGE + "profiling.css", "text/css; charset=utf-8", false));
 
     private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
