@@ -42,7 +42,7 @@ class AlertEngineTest {
 
     private void awaitEvents(int n) {
         await().atMost(Duration.ofSeconds(5)).until(() -> notifier.events().size() >= n);
-        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(150)).atMost(Duration.ofSeconds(5))
                 .until(() -> notifier.events().size() == n);
     }
 

@@ -7,12 +7,14 @@ import io.github.perfkit.alerts.AlertNotification;
 import io.github.perfkit.alerts.AlertRule;
 import io.github.perfkit.alerts.AlertState;
 import io.github.perfkit.alerts.AlertStore;
+import io.github.perfkit.alerts.Comparison;
 import io.github.perfkit.alerts.Escalation;
 import io.github.perfkit.alerts.Finding;
 import io.github.perfkit.alerts.MetricNames;
 import io.github.perfkit.alerts.Notifier;
 import io.github.perfkit.alerts.RuleContext;
 import io.github.perfkit.alerts.Silence;
+import io.github.perfkit.alerts.ThresholdRule;
 import io.github.perfkit.core.history.HistoryQuery;
 import io.github.perfkit.core.history.MetricsHistory;
 import io.github.perfkit.core.history.TimeSeries;
@@ -29,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -87,11 +90,28 @@ public final class DefaultAlertEngine implements AlertEngine {
         }
     }
 
+    /** Per-rule state: its alerts by subject and, for threshold rules, the shared group it reads. */
+    private static final class RuleState {
+        final AlertRule rule;
+        final @Nullable ThresholdRule threshold;
+        final @Nullable ThresholdGroup group;
+        final Map<String, Active> bySubject = new HashMap<>();
+        long failedAt = -1;
+
+        RuleState(AlertRule rule, @Nullable ThresholdGroup group) {
+            this.rule = rule;
+            this.threshold = group == null ? null : (ThresholdRule) rule;
+            this.group = group;
+        }
+    }
+
     /** Mutable state of one active alert (guarded by the engine). */
     private static final class Active {
         final String id;
+        final RuleState st;
         final AlertRule rule;
         final String subject;
+        final String key;
         final long startedAt;
         AlertState state = AlertState.PENDING;
         AlertLevel level;
@@ -100,15 +120,44 @@ public final class DefaultAlertEngine implements AlertEngine {
         boolean notified;
         int consecutive;
         @Nullable String acknowledgedBy;
-        Finding finding;
+        /** The evaluation that last saw the condition hold. */
+        long seen = -1;
+        /** The latest finding; for threshold rules it is rebuilt lazily from {@link #value} when stale. */
+        private Finding finding;
+        double value;
+        boolean stale;
+        @Nullable ThresholdGroup group;
+        int index;
 
-        Active(String id, AlertRule rule, Finding finding, long now) {
+        Active(String id, RuleState st, Finding finding, long now, String key) {
             this.id = id;
-            this.rule = rule;
+            this.st = st;
+            this.rule = st.rule;
             this.subject = finding.subject();
+            this.key = key;
             this.finding = finding;
+            this.value = finding.value();
             this.startedAt = now;
             this.level = rule.level();
+        }
+
+        Finding finding() {
+            ThresholdRule t = st.threshold;
+            if (stale && t != null) {
+                ThresholdGroup g = group;
+                finding = g != null && g.evaluation() == seen ? g.finding(t, index)
+                        : new Finding(subject, finding.labels(), true, value, ThresholdGroup.describe(t, subject, value),
+                        finding.points());
+                stale = false;
+            }
+            return finding;
+        }
+
+        void update(Finding f) {
+            finding = f;
+            value = f.value();
+            stale = false;
+            group = null;
         }
     }
 
@@ -121,6 +170,11 @@ public final class DefaultAlertEngine implements AlertEngine {
     private final Settings s;
     private final List<Dispatcher> dispatchers;
     private final Map<String, Active> active = new LinkedHashMap<>();
+    private final List<RuleState> states;
+    private final Map<String, RuleState> stateByName;
+    /** Events of the running evaluation; reused so the no-change path allocates no list. */
+    private final ArrayList<AlertEvent> candidates = new ArrayList<>();
+    private long evaluation;
     private final Map<String, Flap> flaps;
     private final ArrayDeque<AlertEvent> history = new ArrayDeque<>();
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
@@ -145,6 +199,19 @@ public final class DefaultAlertEngine implements AlertEngine {
                     settings.maxBackoff()));
         }
         this.dispatchers = List.copyOf(d);
+        // threshold rules asking the same question (metric, tags, window, aggregation) share one group
+        Map<ThresholdGroup.Key, ThresholdGroup> groups = new HashMap<>();
+        List<RuleState> st = new ArrayList<>(settings.rules().size());
+        Map<String, RuleState> byName = new HashMap<>();
+        for (AlertRule r : settings.rules()) {
+            ThresholdGroup g = r instanceof ThresholdRule t ? groups.computeIfAbsent(ThresholdGroup.Key.of(t),
+                    ThresholdGroup::new) : null;
+            RuleState rs = new RuleState(r, g);
+            st.add(rs);
+            byName.put(r.name(), rs);
+        }
+        this.states = List.copyOf(st);
+        this.stateByName = Map.copyOf(byName);
         int cap = settings.maxActiveAlerts();
         this.flaps = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -204,69 +271,130 @@ public final class DefaultAlertEngine implements AlertEngine {
             return;
         }
         long now = s.clock().wallTime();
+        long ev = ++evaluation;
         evaluations.incrementAndGet();
-        silences.values().removeIf(x -> !x.endsAt().isAfter(Instant.ofEpochMilli(now)));
+        if (!silences.isEmpty()) {
+            silences.values().removeIf(x -> x.endsAt().toEpochMilli() <= now);
+        }
         Context ctx = new Context(now);
-        List<AlertEvent> candidates = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Set<String> failedRules = new HashSet<>();
-        for (AlertRule rule : s.rules()) {
-            List<Finding> findings;
+        candidates.clear();
+        for (RuleState st : states) {
             try {
-                findings = rule.evaluate(ctx);
+                if (st.group != null) {
+                    evaluateThreshold(st, ctx, now, ev);
+                } else {
+                    evaluateRule(st, ctx, now, ev);
+                }
             } catch (RuntimeException | LinkageError e) {
                 // a broken rule must not stop the others nor reach the host
                 ruleErrors.incrementAndGet();
-                failedRules.add(rule.name());
-                if (ruleErrorLogged.add(rule.name())) {
+                st.failedAt = ev;
+                if (ruleErrorLogged.add(st.rule.name())) {
                     LOG.warn("alert rule '{}' failed; its alerts keep their state (logged once per rule)",
-                            rule.name(), e);
-                }
-                continue;
-            }
-            for (Finding f : findings) {
-                if (f.active()) {
-                    String key = key(rule.name(), f.subject());
-                    if (seen.add(key)) {
-                        onActive(rule, key, f, now, candidates);
-                    }
+                            st.rule.name(), e);
                 }
             }
         }
-        for (Iterator<Map.Entry<String, Active>> it = active.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Active> e = it.next();
-            Active a = e.getValue();
-            if (seen.contains(e.getKey()) || failedRules.contains(a.rule.name())) {
+        for (Iterator<Active> it = active.values().iterator(); it.hasNext(); ) {
+            Active a = it.next();
+            if (a.seen == ev || a.st.failedAt == ev) {
                 continue;
             }
             it.remove();
+            a.st.bySubject.remove(a.subject);
             if (a.state == AlertState.FIRING) {
-                AlertEvent ev = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
-                record(ev);
-                Flap flap = flaps.get(e.getKey());
+                AlertEvent e = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
+                record(e);
+                Flap flap = flaps.get(a.key);
                 if (!a.notified || (flap != null && flap.flapping)) {
                     if (a.notified) {
                         suppressed.incrementAndGet();
                     }
                 } else {
-                    candidates.add(ev);
+                    candidates.add(e);
                 }
             }
         }
-        dispatch(filter(candidates), now);
+        if (!candidates.isEmpty()) {
+            List<AlertEvent> events = filter(new ArrayList<>(candidates));
+            candidates.clear();
+            dispatch(events, now);
+        }
     }
 
-    private void onActive(AlertRule rule, String key, Finding f, long now, List<AlertEvent> out) {
-        Active a = active.get(key);
-        if (a == null) {
-            if (active.size() >= s.maxActiveAlerts()) {
-                alertsDropped.incrementAndGet();
-                return;
+    /**
+     * The fast path of threshold rules: the group's values are computed once per evaluation for every
+     * rule sharing them; a rule then only compares primitives and, for a series with no alert, touches
+     * no map entry, allocates nothing and logs nothing.
+     */
+    private void evaluateThreshold(RuleState st, Context ctx, long now, long ev) {
+        ThresholdGroup g = st.group;
+        ThresholdRule r = st.threshold;
+        g.compute(ctx, ev);
+        Comparison cmp = r.comparison();
+        double fire = r.threshold();
+        double resolve = r.resolveThreshold();
+        Map<String, Active> by = st.bySubject;
+        for (int i = 0, n = g.size(); i < n; i++) {
+            double v = g.value(i);
+            Active a = by.isEmpty() ? null : by.get(g.subject(i));
+            if (!cmp.test(v, a == null ? fire : resolve)) {
+                continue;
             }
-            a = new Active("a" + Long.toString(++nextId, 36) + "-" + Long.toString(now, 36), rule, f, now);
-            active.put(key, a);
+            if (a == null) {
+                a = open(st, g.finding(r, i), now);
+                if (a == null) {
+                    continue;
+                }
+            } else if (a.seen == ev) {
+                continue;
+            } else {
+                a.value = v;
+                a.stale = true;
+            }
+            a.group = g;
+            a.index = i;
+            advance(a, now, ev);
         }
-        a.finding = f;
+    }
+
+    private void evaluateRule(RuleState st, Context ctx, long now, long ev) {
+        for (Finding f : st.rule.evaluate(ctx)) {
+            if (!f.active()) {
+                continue;
+            }
+            Active a = st.bySubject.get(f.subject());
+            if (a == null) {
+                a = open(st, f, now);
+                if (a == null) {
+                    continue;
+                }
+            } else if (a.seen == ev) {
+                continue;
+            } else {
+                a.update(f);
+            }
+            advance(a, now, ev);
+        }
+    }
+
+    private @Nullable Active open(RuleState st, Finding f, long now) {
+        if (active.size() >= s.maxActiveAlerts()) {
+            alertsDropped.incrementAndGet();
+            return null;
+        }
+        String key = key(st.rule.name(), f.subject());
+        Active a = new Active("a" + Long.toString(++nextId, 36) + "-" + Long.toString(now, 36), st, f, now, key);
+        active.put(key, a);
+        st.bySubject.put(f.subject(), a);
+        return a;
+    }
+
+    private void advance(Active a, long now, long evaluationNumber) {
+        List<AlertEvent> out = candidates;
+        AlertRule rule = a.rule;
+        String key = a.key;
+        a.seen = evaluationNumber;
         a.consecutive++;
         if (a.state == AlertState.PENDING) {
             if (now - a.startedAt >= rule.forDuration().toMillis()) {
@@ -339,7 +467,8 @@ public final class DefaultAlertEngine implements AlertEngine {
                 continue;
             }
             out.add(ev);
-            Active a = active.get(key(ev.rule(), ev.subject()));
+            RuleState st = stateByName.get(ev.rule());
+            Active a = st == null ? null : st.bySubject.get(ev.subject());
             if (a != null && a.id.equals(ev.id())) {
                 a.notified = true;
                 a.lastNotifiedAt = ev.at().toEpochMilli();
@@ -395,7 +524,7 @@ public final class DefaultAlertEngine implements AlertEngine {
     }
 
     private AlertEvent event(Active a, AlertEvent.Kind kind, AlertState state, AlertLevel level, long now) {
-        Map<String, String> labels = new LinkedHashMap<>(a.finding.labels());
+        Map<String, String> labels = new LinkedHashMap<>(a.finding().labels());
         labels.put("alertname", a.rule.name());
         labels.put("subject", a.subject);
         labels.put("level", level.name().toLowerCase(Locale.ROOT));
@@ -407,10 +536,10 @@ public final class DefaultAlertEngine implements AlertEngine {
         };
         String description = kind == AlertEvent.Kind.FLAPPING
                 ? "started firing more than " + s.flapThreshold() + " times in " + s.flapWindow().toSeconds()
-                + "s; notifications are held back until it settles. " + a.finding.description()
-                : a.finding.description();
+                + "s; notifications are held back until it settles. " + a.finding().description()
+                : a.finding().description();
         return new AlertEvent(a.id, a.rule.name(), a.subject, labels, level, state, kind, title, description,
-                a.finding.value(), a.finding.points(), a.rule.suggestedActions(), Instant.ofEpochMilli(a.startedAt),
+                a.finding().value(), a.finding().points(), a.rule.suggestedActions(), Instant.ofEpochMilli(a.startedAt),
                 a.firingAt < 0 ? null : Instant.ofEpochMilli(a.firingAt),
                 state == AlertState.RESOLVED ? Instant.ofEpochMilli(now) : null, Instant.ofEpochMilli(now),
                 a.consecutive, a.acknowledgedBy);
@@ -637,7 +766,8 @@ public final class DefaultAlertEngine implements AlertEngine {
 
         @Override
         public boolean isActive(String ruleName, String subject) {
-            return active.containsKey(key(ruleName, subject));
+            RuleState st = stateByName.get(ruleName);
+            return st != null && st.bySubject.containsKey(subject);
         }
     }
 
