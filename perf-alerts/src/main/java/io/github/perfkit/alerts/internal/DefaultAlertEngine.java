@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -55,6 +56,8 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAlertEngine.class);
     private static final int MAX_STATUS_ALERTS = 50;
+    private static final int MAX_STATUS_RECENT = 20;
+    private static final int MAX_STATUS_SILENCES = 50;
 
     /**
      * Settings from the builder.
@@ -118,6 +121,8 @@ public final class DefaultAlertEngine implements AlertEngine {
         long firingAt = -1;
         long lastNotifiedAt = Long.MIN_VALUE;
         boolean notified;
+        /** Whether its last notification was held back by a silence or inhibition. */
+        boolean held;
         int consecutive;
         @Nullable String acknowledgedBy;
         /** The evaluation that last saw the condition hold. */
@@ -175,6 +180,9 @@ public final class DefaultAlertEngine implements AlertEngine {
     /** Events of the running evaluation; reused so the no-change path allocates no list. */
     private final ArrayList<AlertEvent> candidates = new ArrayList<>();
     private long evaluation;
+    /** Set when a silence ends or a CRITICAL alert resolves; held alerts are re-offered next evaluation. */
+    private final java.util.concurrent.atomic.AtomicBoolean heldChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean recheckHeld;
     private final Map<String, Flap> flaps;
     private final ArrayDeque<AlertEvent> history = new ArrayDeque<>();
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
@@ -182,6 +190,7 @@ public final class DefaultAlertEngine implements AlertEngine {
     private final AtomicLong ruleErrors = new AtomicLong();
     private final AtomicLong alertsDropped = new AtomicLong();
     private final AtomicLong suppressed = new AtomicLong();
+    private final AtomicLong silenceIds = new AtomicLong();
     private final Set<String> ruleErrorLogged = ConcurrentHashMap.newKeySet();
     private final StatusContributor status;
     private long nextId;
@@ -219,17 +228,7 @@ public final class DefaultAlertEngine implements AlertEngine {
                 return size() > cap;
             }
         };
-        this.status = new StatusContributor() {
-            @Override
-            public String name() {
-                return "alerts";
-            }
-
-            @Override
-            public Map<String, Object> status() {
-                return statusMap();
-            }
-        };
+        this.status = new Section();
         if (settings.registry() != null) {
             bindMeters(settings.registry());
         }
@@ -273,9 +272,8 @@ public final class DefaultAlertEngine implements AlertEngine {
         long now = s.clock().wallTime();
         long ev = ++evaluation;
         evaluations.incrementAndGet();
-        if (!silences.isEmpty()) {
-            silences.values().removeIf(x -> x.endsAt().toEpochMilli() <= now);
-        }
+        boolean expired = !silences.isEmpty() && silences.values().removeIf(x -> x.endsAt().toEpochMilli() <= now);
+        recheckHeld = heldChanged.getAndSet(false) || expired;
         Context ctx = new Context(now);
         candidates.clear();
         for (RuleState st : states) {
@@ -302,6 +300,9 @@ public final class DefaultAlertEngine implements AlertEngine {
             }
             it.remove();
             a.st.bySubject.remove(a.subject);
+            if (a.state == AlertState.FIRING && a.level == AlertLevel.CRITICAL) {
+                heldChanged.set(true); // the alerts it inhibited are offered again next evaluation
+            }
             if (a.state == AlertState.FIRING) {
                 AlertEvent e = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
                 record(e);
@@ -437,6 +438,12 @@ public final class DefaultAlertEngine implements AlertEngine {
         } else if (a.notified && a.acknowledgedBy == null
                 && now - a.lastNotifiedAt >= s.repeatInterval().toMillis()) {
             out.add(event(a, AlertEvent.Kind.REPEAT, AlertState.FIRING, a.level, now));
+        } else if (recheckHeld && a.held && !a.notified && a.acknowledgedBy == null) {
+            Flap flap = flaps.get(key);
+            if (flap == null || !flap.flapping) {
+                // held back by a silence or inhibition that may have ended: offer its firing notice again
+                out.add(event(a, AlertEvent.Kind.FIRING, AlertState.FIRING, a.level, now));
+            }
         }
     }
 
@@ -462,14 +469,20 @@ public final class DefaultAlertEngine implements AlertEngine {
                     break;
                 }
             }
+            RuleState st = stateByName.get(ev.rule());
+            Active a = st == null ? null : st.bySubject.get(ev.subject());
+            boolean current = a != null && a.id.equals(ev.id());
             if (inhibited || silenced) {
                 suppressed.incrementAndGet();
+                if (current) {
+                    // offered again when a silence ends or a CRITICAL alert resolves
+                    a.held = true;
+                }
                 continue;
             }
             out.add(ev);
-            RuleState st = stateByName.get(ev.rule());
-            Active a = st == null ? null : st.bySubject.get(ev.subject());
-            if (a != null && a.id.equals(ev.id())) {
+            if (current) {
+                a.held = false;
                 a.notified = true;
                 a.lastNotifiedAt = ev.at().toEpochMilli();
             }
@@ -609,7 +622,9 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     @Override
     public String silence(Silence silence) {
-        String id = silence.id().isBlank() ? "s" + Long.toString(System.nanoTime(), 36) + silences.size() : silence.id();
+        String id = silence.id().isBlank()
+                ? "s" + Long.toString(silenceIds.incrementAndGet(), 36) + "-" + Long.toString(s.clock().wallTime(), 36)
+                : silence.id();
         synchronized (this) {
             if (!silences.containsKey(id) && silences.size() >= s.maxSilences()) {
                 throw new IllegalStateException("at most " + s.maxSilences() + " silences; expire some first");
@@ -622,7 +637,11 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     @Override
     public boolean expireSilence(String id) {
-        return silences.remove(id) != null;
+        boolean removed = silences.remove(id) != null;
+        if (removed) {
+            heldChanged.set(true);
+        }
+        return removed;
     }
 
     @Override
@@ -667,8 +686,105 @@ public final class DefaultAlertEngine implements AlertEngine {
         return status;
     }
 
+    /** The {@code alerts} section: the shape is documented on {@link AlertEngine#statusContributor()}. */
+    private final class Section implements StatusContributor {
+        private static final Set<String> ACTIONS = Set.of("silence", "unsilence", "acknowledge");
+
+        @Override
+        public String name() {
+            return "alerts";
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return statusMap();
+        }
+
+        @Override
+        public Set<String> actions() {
+            return ACTIONS;
+        }
+
+        @Override
+        public Map<String, Object> act(String action, Map<String, String> params) {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(params, "params");
+            return switch (action) {
+                case "silence" -> silenceAction(params);
+                case "unsilence" -> {
+                    String id = ActionParams.required(params, "id");
+                    if (!expireSilence(id)) {
+                        throw new IllegalArgumentException("id: no silence '" + id + "'");
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("id", id);
+                    out.put("removed", true);
+                    yield out;
+                }
+                case "acknowledge" -> {
+                    String id = ActionParams.required(params, "id");
+                    String by = by(params);
+                    if (!acknowledge(id, by)) {
+                        throw new IllegalArgumentException("id: no active alert '" + id + "'");
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("id", id);
+                    out.put("acknowledged", true);
+                    out.put("by", by);
+                    yield out;
+                }
+                default -> throw new UnsupportedOperationException("section 'alerts' has no action '" + action
+                        + "'; actions: silence, unsilence, acknowledge");
+            };
+        }
+
+        private Map<String, Object> silenceAction(Map<String, String> params) {
+            String text = ActionParams.optional(params, "matchers");
+            String rule = ActionParams.optional(params, "rule");
+            if (text == null && rule == null) {
+                throw new IllegalArgumentException("matchers: give label=value pairs or a rule name (parameter rule)");
+            }
+            Map<String, String> matchers = text == null ? new LinkedHashMap<>() : ActionParams.matchers(text);
+            if (rule != null) {
+                if (stateByName.get(rule) == null) {
+                    throw new IllegalArgumentException("rule: no rule named '" + rule + "'");
+                }
+                String other = matchers.putIfAbsent("alertname", rule);
+                if (other != null && !other.equals(rule)) {
+                    throw new IllegalArgumentException("rule: '" + rule + "' contradicts matcher alertname=" + other);
+                }
+            }
+            Duration duration = ActionParams.duration("duration", ActionParams.required(params, "duration"));
+            String comment = ActionParams.optional(params, "comment");
+            if (comment != null && comment.length() > 1000) {
+                throw new IllegalArgumentException("comment: at most 1000 characters");
+            }
+            Instant endsAt = Instant.ofEpochMilli(s.clock().wallTime()).plus(duration);
+            String id;
+            try {
+                id = silence(Silence.of(matchers, endsAt, by(params), comment == null ? "" : comment));
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("matchers: " + e.getMessage(), e);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", id);
+            out.put("matchers", Map.copyOf(matchers));
+            out.put("endsAt", endsAt.toString());
+            return out;
+        }
+
+        private String by(Map<String, String> params) {
+            String by = ActionParams.optional(params, "by");
+            if (by != null && by.length() > 200) {
+                throw new IllegalArgumentException("by: at most 200 characters");
+            }
+            return by == null ? "dashboard" : by;
+        }
+    }
+
     private Map<String, Object> statusMap() {
         List<AlertEvent> list = activeAlerts();
+        List<Silence> silenceList = silences();
         Map<String, Object> counts = new LinkedHashMap<>();
         Map<AlertLevel, Integer> byLevel = new EnumMap<>(AlertLevel.class);
         for (AlertEvent e : list) {
@@ -684,21 +800,56 @@ public final class DefaultAlertEngine implements AlertEngine {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("rule", e.rule());
-            m.put("subject", e.subject());
             m.put("level", e.level().name());
             m.put("state", e.state().name());
+            m.put("subject", e.subject());
             m.put("title", e.title());
             m.put("description", e.description());
             m.put("since", e.startedAt().toString());
-            m.put("acknowledgedBy", e.acknowledgedBy() == null ? "" : e.acknowledgedBy());
+            m.put("firingSince", e.firingAt() == null ? null : e.firingAt().toString());
+            m.put("acknowledged", e.acknowledgedBy() != null);
+            m.put("acknowledgedBy", e.acknowledgedBy());
+            boolean silenced = false;
+            for (Silence si : silenceList) {
+                silenced |= si.matches(e.labels());
+            }
+            m.put("silenced", silenced);
             alerts.add(m);
+        }
+        List<AlertEvent> events = history();
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (int i = events.size() - 1; i >= 0 && recent.size() < MAX_STATUS_RECENT; i--) {
+            AlertEvent e = events.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("rule", e.rule());
+            m.put("kind", e.kind().name());
+            m.put("level", e.level().name());
+            m.put("state", e.state().name());
+            m.put("subject", e.subject());
+            m.put("title", e.title());
+            m.put("at", e.at().toString());
+            recent.add(m);
+        }
+        List<Map<String, Object>> silenceMaps = new ArrayList<>();
+        silenceList.sort(Comparator.comparing(Silence::endsAt));
+        for (Silence si : silenceList.subList(0, Math.min(MAX_STATUS_SILENCES, silenceList.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", si.id());
+            m.put("matchers", new java.util.TreeMap<>(si.matchers()));
+            m.put("endsAt", si.endsAt().toString());
+            m.put("createdBy", si.createdBy());
+            m.put("comment", si.comment());
+            silenceMaps.add(m);
         }
         Stats st = stats();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("active", alerts);
         out.put("activeCount", list.size());
         out.put("firingByLevel", counts);
-        out.put("silences", silences().size());
+        out.put("recent", recent);
+        out.put("silences", silenceMaps);
+        out.put("silenceCount", silenceList.size());
         out.put("rules", s.rules().size());
         out.put("evaluations", st.evaluations());
         out.put("ruleErrors", st.ruleErrors());
