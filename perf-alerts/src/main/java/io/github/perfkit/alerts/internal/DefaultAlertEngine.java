@@ -180,6 +180,9 @@ public final class DefaultAlertEngine implements AlertEngine {
     /** Events of the running evaluation; reused so the no-change path allocates no list. */
     private final ArrayList<AlertEvent> candidates = new ArrayList<>();
     private long evaluation;
+    /** Active findings of nested rules (composite children): previous and current evaluation. */
+    private Set<String> nestedPrevious = new HashSet<>();
+    private Set<String> nestedCurrent = new HashSet<>();
     /** Set when a silence ends or a CRITICAL alert resolves; held alerts are re-offered next evaluation. */
     private final java.util.concurrent.atomic.AtomicBoolean heldChanged = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean recheckHeld;
@@ -293,6 +296,7 @@ public final class DefaultAlertEngine implements AlertEngine {
                 }
             }
         }
+        rollNested(ev);
         for (Iterator<Active> it = active.values().iterator(); it.hasNext(); ) {
             Active a = it.next();
             if (a.seen == ev || a.st.failedAt == ev) {
@@ -377,6 +381,26 @@ public final class DefaultAlertEngine implements AlertEngine {
             }
             advance(a, now, ev);
         }
+    }
+
+    /** The nested findings of this evaluation become the previous ones; a failed rule keeps its old ones. */
+    private void rollNested(long ev) {
+        if (nestedPrevious.isEmpty() && nestedCurrent.isEmpty()) {
+            return;
+        }
+        for (String k : nestedPrevious) {
+            int end = k.indexOf('\u0000');
+            int slash = k.indexOf('\u0001');
+            String root = k.substring(0, slash >= 0 && slash < end ? slash : end);
+            RuleState st = stateByName.get(root);
+            if (st != null && st.failedAt == ev && nestedCurrent.size() < s.maxActiveAlerts()) {
+                nestedCurrent.add(k);
+            }
+        }
+        Set<String> t = nestedPrevious;
+        nestedPrevious = nestedCurrent;
+        nestedCurrent = t;
+        nestedCurrent.clear();
     }
 
     private @Nullable Active open(RuleState st, Finding f, long now) {
@@ -919,6 +943,54 @@ public final class DefaultAlertEngine implements AlertEngine {
         public boolean isActive(String ruleName, String subject) {
             RuleState st = stateByName.get(ruleName);
             return st != null && st.bySubject.containsKey(subject);
+        }
+
+        @Override
+        public RuleContext nested(String parent) {
+            return new Nested(this, parent);
+        }
+    }
+
+    /** What rules nested in {@code scope} see: their own active findings of the previous evaluation. */
+    private final class Nested implements RuleContext {
+        private final Context root;
+        private final String scope;
+
+        Nested(Context root, String scope) {
+            this.root = root;
+            this.scope = scope;
+        }
+
+        @Override
+        public long nowMillis() {
+            return root.nowMillis();
+        }
+
+        @Override
+        public MetricsHistory history() {
+            return root.history();
+        }
+
+        @Override
+        public List<TimeSeries> window(String metric, Iterable<Tag> tags, Duration window) {
+            return root.window(metric, tags, window);
+        }
+
+        @Override
+        public boolean isActive(String ruleName, String subject) {
+            return nestedPrevious.contains(scope + '\u0000' + ruleName + '\u0000' + subject);
+        }
+
+        @Override
+        public RuleContext nested(String parent) {
+            return new Nested(root, scope + '\u0001' + parent);
+        }
+
+        @Override
+        public void markActive(String ruleName, String subject) {
+            if (nestedCurrent.size() < s.maxActiveAlerts()) {
+                nestedCurrent.add(scope + '\u0000' + ruleName + '\u0000' + subject);
+            }
         }
     }
 
