@@ -167,7 +167,7 @@ public interface AlertEngine extends AutoCloseable {
      * @param ruleErrors rule evaluations that threw
      * @param alertsDropped new alerts not tracked because the active-alert cap was reached
      * @param notificationsSent notifications delivered (all notifiers)
-     * @param notificationsFailed notifications given up after the last attempt
+     * @param notificationsFailed incidents a notifier gave up on after their last attempt (retries are per incident)
      * @param notificationsDropped notifications dropped from full queues
      * @param notificationsSuppressed events held back by silences, inhibition, acknowledgement or flap control
      */
