@@ -40,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -515,31 +516,49 @@ public final class DefaultAlertEngine implements AlertEngine {
     }
 
     private void dispatch(List<AlertEvent> candidates, long now) {
-        List<AlertEvent> events = candidates;
-        AlertStore store = s.store();
-        if (store != null && !candidates.isEmpty()) {
-            events = new ArrayList<>(candidates.size());
-            for (AlertEvent ev : candidates) {
-                boolean mine;
-                try {
-                    mine = store.claim(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
-                            s.repeatInterval());
-                } catch (RuntimeException e) {
-                    // fail open: a duplicate notification is better than none
-                    mine = true;
-                    LOG.debug("alert store claim failed", e);
-                }
-                if (mine) {
-                    events.add(ev);
-                } else {
-                    suppressed.incrementAndGet();
-                }
-            }
-        }
-        if (events.isEmpty()) {
+        if (candidates.isEmpty()) {
             return;
         }
-        AlertNotification n = new AlertNotification(events, Instant.ofEpochMilli(now));
+        Instant at = Instant.ofEpochMilli(now);
+        AlertStore store = s.store();
+        if (store == null) {
+            offer(new AlertNotification(candidates, at));
+            return;
+        }
+        // the claims run asynchronously: this thread never waits on the store; the notification goes out
+        // when every claim is answered, or fails open after the store's claim timeout
+        long timeoutMillis = Math.max(1, store.claimTimeout().toMillis());
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Boolean>[] claims = new CompletableFuture[candidates.size()];
+        for (int i = 0; i < claims.length; i++) {
+            AlertEvent ev = candidates.get(i);
+            CompletableFuture<Boolean> c;
+            try {
+                c = store.claimAsync(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
+                        s.repeatInterval()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                LOG.debug("alert store claim failed", e);
+                c = CompletableFuture.completedFuture(true);
+            }
+            // fail open: a duplicate notification is better than none
+            claims[i] = c.completeOnTimeout(true, timeoutMillis, TimeUnit.MILLISECONDS).exceptionally(e -> true);
+        }
+        CompletableFuture.allOf(claims).whenComplete((ignored, failure) -> {
+            List<AlertEvent> mine = new ArrayList<>(claims.length);
+            for (int i = 0; i < claims.length; i++) {
+                if (Boolean.FALSE.equals(claims[i].getNow(true))) {
+                    suppressed.incrementAndGet();
+                } else {
+                    mine.add(candidates.get(i));
+                }
+            }
+            if (!mine.isEmpty()) {
+                offer(new AlertNotification(mine, at));
+            }
+        });
+    }
+
+    private void offer(AlertNotification n) {
         for (Dispatcher d : dispatchers) {
             d.offer(n);
         }
