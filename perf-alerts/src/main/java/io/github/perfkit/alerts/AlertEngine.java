@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * AlertEngine engine = AlertEngine.builder().perf(perf)
- *         .rules(DefaultRules.load()).notifier(new LogNotifier()).build();
+ *         .rules(RuleLoader.defaults(perf)).notifier(new LogNotifier()).build();
  * engine.start(Duration.ofSeconds(5));
  * }</pre>
  *
