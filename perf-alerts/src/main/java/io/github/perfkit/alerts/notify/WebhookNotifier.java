@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -69,6 +70,7 @@ public final class WebhookNotifier implements Notifier {
     private final Duration connectTimeout;
     private final boolean allowPrivateTargets;
     private final Resolver resolver;
+    private final @Nullable SSLContext sslContext;
 
     private WebhookNotifier(Builder b) {
         this.name = b.name;
@@ -79,6 +81,7 @@ public final class WebhookNotifier implements Notifier {
         this.allowPrivateTargets = b.allowPrivateTargets;
         this.connectTimeout = b.connectTimeout;
         this.resolver = b.resolver;
+        this.sslContext = b.sslContext;
     }
 
     /**
@@ -144,8 +147,9 @@ public final class WebhookNotifier implements Notifier {
         String host = uri.getHost();
         Socket socket = connected;
         if (https()) {
-            SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(connected, bareHost(host), port(), true);
+            SSLSocketFactory factory = sslContext != null ? sslContext.getSocketFactory()
+                    : (SSLSocketFactory) SSLSocketFactory.getDefault();
+            SSLSocket ssl = (SSLSocket) factory.createSocket(connected, bareHost(host), port(), true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
             ssl.setSSLParameters(params);
@@ -393,6 +397,7 @@ public final class WebhookNotifier implements Notifier {
         private Duration readTimeout = Duration.ofSeconds(10);
         private boolean allowPrivateTargets;
         private Resolver resolver = InetAddress::getAllByName;
+        private @Nullable SSLContext sslContext;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -486,6 +491,18 @@ public final class WebhookNotifier implements Notifier {
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the TLS context of https targets, e.g. with a private trust store (default the JVM's).
+         * The certificate is always checked against the URI's host name.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 

@@ -273,4 +273,42 @@ class WebhookNotifierTest {
         assertThatThrownBy(() -> webhook("/ok").header("Host", "evil")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> webhook("/ok").header("X Bad", "v")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void httpsPostsToATrustedServerAndRefusesACertificateForAnotherHost(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        javax.net.ssl.SSLContext[] good = TestCertificates.selfSigned(dir, "web.p12", "CN=localhost",
+                "ip:127.0.0.1,dns:localhost");
+        javax.net.ssl.SSLContext[] other = TestCertificates.selfSigned(dir, "other.p12", "CN=hooks.other.example",
+                "dns:hooks.other.example");
+        List<String> received = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpsServer wrong = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(good[0]));
+        wrong.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(other[0]));
+        for (com.sun.net.httpserver.HttpsServer srv : List.of(https, wrong)) {
+            srv.createContext("/hook", ex -> {
+                received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                reply(ex, 204);
+            });
+            srv.setExecutor(executor);
+            srv.start();
+        }
+        try {
+            WebhookNotifier ok = WebhookNotifier.builder(URI.create("https://127.0.0.1:"
+                    + https.getAddress().getPort() + "/hook")).allowPrivateTargets(true).sslContext(good[1]).build();
+            ok.send(notification(AlertLevel.HIGH));
+            assertThat(received).singleElement().satisfies(b -> assertThat(b).contains("cpu-high"));
+            // trusted certificate, but it names another host: the handshake fails, nothing is posted
+            WebhookNotifier mismatch = WebhookNotifier.builder(URI.create("https://127.0.0.1:"
+                    + wrong.getAddress().getPort() + "/hook")).allowPrivateTargets(true).sslContext(other[1]).build();
+            assertThatThrownBy(() -> mismatch.send(notification(AlertLevel.HIGH))).isInstanceOf(IOException.class);
+            assertThat(received).hasSize(1);
+        } finally {
+            https.stop(0);
+            wrong.stop(0);
+        }
+    }
 }
