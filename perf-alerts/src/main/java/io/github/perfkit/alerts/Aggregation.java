@@ -1,6 +1,6 @@
 package io.github.perfkit.alerts;
 
-import java.util.Arrays;
+import io.github.perfkit.alerts.internal.ThresholdGroup;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -128,52 +128,14 @@ public final class Aggregation {
     public double apply(List<DataPoint> points) {
         Objects.requireNonNull(points, "points");
         int n = points.size();
-        if (n == 0) {
-            return Double.NaN;
+        long[] t = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            DataPoint p = points.get(i);
+            t[i] = p.epochMillis();
+            v[i] = p.value();
         }
-        switch (kind) {
-            case LAST:
-                return points.get(n - 1).value();
-            case AVG: {
-                double sum = 0;
-                for (DataPoint p : points) {
-                    sum += p.value();
-                }
-                return sum / n;
-            }
-            case MIN: {
-                double m = Double.POSITIVE_INFINITY;
-                for (DataPoint p : points) {
-                    m = Math.min(m, p.value());
-                }
-                return m;
-            }
-            case MAX: {
-                double m = Double.NEGATIVE_INFINITY;
-                for (DataPoint p : points) {
-                    m = Math.max(m, p.value());
-                }
-                return m;
-            }
-            case RATE: {
-                if (n < 2) {
-                    return Double.NaN;
-                }
-                DataPoint first = points.get(0);
-                DataPoint last = points.get(n - 1);
-                double seconds = (last.epochMillis() - first.epochMillis()) / 1000.0;
-                return seconds <= 0 ? Double.NaN : (last.value() - first.value()) / seconds;
-            }
-            default: {
-                double[] v = new double[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = points.get(i).value();
-                }
-                Arrays.sort(v);
-                int rank = (int) Math.ceil(percentile / 100.0 * n);
-                return v[Math.max(0, Math.min(n - 1, rank - 1))];
-            }
-        }
+        return ThresholdGroup.aggregate(this, t, v, n, null);
     }
 
     @Override

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * AlertEngine engine = AlertEngine.builder().perf(perf)
- *         .rules(DefaultRules.load()).notifier(new LogNotifier()).build();
+ *         .rules(RuleLoader.defaults(perf)).notifier(new LogNotifier()).build();
  * engine.start(Duration.ofSeconds(5));
  * }</pre>
  *
@@ -100,7 +100,58 @@ public interface AlertEngine extends AutoCloseable {
     /** @return counters of the engine */
     Stats stats();
 
-    /** @return a status contributor ({@code alerts}: active alerts, counts by level, counters) */
+    /**
+     * The engine's section {@code alerts} for the hub's status, the endpoints and the dashboard.
+     *
+     * <p>{@link StatusContributor#status()} answers this shape (keys in this order; times are ISO-8601
+     * instants; levels are {@code INFO}, {@code WARNING}, {@code HIGH}, {@code CRITICAL}; the shape only
+     * grows, keys are not renamed or removed):
+     * <pre>
+     * {
+     *   "active": [                      // at most 50, highest level first, then oldest first
+     *     { "id": "a1-lq2x3",            // incident id: the parameter of acknowledge
+     *       "rule": "cpu-high", "level": "CRITICAL", "state": "FIRING",   // or PENDING
+     *       "subject": "perfkit.system.cpu.usage", "title": "...", "description": "...",
+     *       "since": "2026-11-25T20:00:00Z",          // condition first seen
+     *       "firingSince": "2026-11-25T20:01:00Z",    // null while pending
+     *       "acknowledged": false, "acknowledgedBy": null,
+     *       "silenced": false }          // whether a current silence matches its labels
+     *   ],
+     *   "activeCount": 1,                // all pending + firing alerts (not capped)
+     *   "firingByLevel": { "info": 0, "warning": 0, "high": 0, "critical": 1 },
+     *   "recent": [                      // this node's latest events, newest first, at most 20
+     *     { "id": "a1-lq2x3", "rule": "cpu-high", "kind": "FIRING", "level": "CRITICAL", "state": "FIRING",
+     *       "subject": "...", "title": "...", "at": "2026-11-25T20:01:00Z" }
+     *   ],                               // kind: PENDING FIRING REPEAT ESCALATED FLAPPING RESOLVED
+     *   "silences": [                    // current silences, soonest to end first, at most 50
+     *     { "id": "s1-lq2x3", "matchers": { "alertname": "cpu-high" }, "endsAt": "...",
+     *       "createdBy": "dashboard", "comment": "deploy" }
+     *   ],
+     *   "silenceCount": 1,
+     *   "rules": 12, "evaluations": 3600, "ruleErrors": 0,
+     *   "notificationsSent": 4, "notificationsFailed": 0, "notificationsDropped": 0,
+     *   "notificationsSuppressed": 2
+     * }
+     * </pre>
+     *
+     * <p>{@link StatusContributor#actions()} are {@code silence}, {@code unsilence} and {@code acknowledge};
+     * {@link StatusContributor#act(String, java.util.Map)} takes these parameters and answers:
+     * <ul>
+     *   <li>{@code silence}: {@code matchers} ({@code label=value} pairs separated by commas, semicolons or
+     *       new lines; a value ending in {@code *} matches by prefix; labels are the subject's tags plus
+     *       {@code alertname}, {@code subject}, {@code level}, {@code baseLevel}) and/or {@code rule} (a rule
+     *       name, same as {@code alertname=<rule>}); {@code duration} (required: {@code 30m}, {@code 2h},
+     *       {@code 1d}, {@code 90s}, seconds or ISO-8601 {@code PT30M}; at most 30 days); {@code comment}
+     *       and {@code by} (optional, default {@code dashboard}) → {@code {"id", "matchers", "endsAt"}};</li>
+     *   <li>{@code unsilence}: {@code id} (a silence id) → {@code {"id", "removed": true}};</li>
+     *   <li>{@code acknowledge}: {@code id} (an active alert's id), {@code by} (optional) →
+     *       {@code {"id", "acknowledged": true, "by"}}.</li>
+     * </ul>
+     * A missing or malformed parameter, an unknown id or rule, or a full silence list throws
+     * {@link IllegalArgumentException} whose message starts with the parameter's name.
+     *
+     * @return the status contributor
+     */
     StatusContributor statusContributor();
 
     /** Stops the evaluation thread and the delivery threads; pending deliveries are dropped. */
@@ -116,7 +167,7 @@ public interface AlertEngine extends AutoCloseable {
      * @param ruleErrors rule evaluations that threw
      * @param alertsDropped new alerts not tracked because the active-alert cap was reached
      * @param notificationsSent notifications delivered (all notifiers)
-     * @param notificationsFailed notifications given up after the last attempt
+     * @param notificationsFailed incidents a notifier gave up on after their last attempt (retries are per incident)
      * @param notificationsDropped notifications dropped from full queues
      * @param notificationsSuppressed events held back by silences, inhibition, acknowledgement or flap control
      */

@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * Combines rules: {@link Mode#ALL} fires when every child has an active finding, {@link Mode#ANY}
  * when at least one has. The composite has one subject, its name; the children's own levels,
- * durations and escalations are ignored (only their findings count).
+ * durations and escalations are ignored (only their findings count), but their hysteresis holds: a
+ * child threshold that was active in the composite's previous evaluation stays active until its value
+ * passes the resolve threshold (with the engine's context; see {@link RuleContext#nested}).
  *
  * <p>Thread-safe: immutable (if the children are).
  */
@@ -51,10 +53,13 @@ public final class CompositeRule extends AbstractRule {
         int activeChildren = 0;
         List<DataPoint> points = new ArrayList<>();
         StringBuilder description = new StringBuilder();
+        // children see their own previous state through the nested context, so their hysteresis holds
+        RuleContext inner = context.nested(name());
         for (AlertRule child : children) {
             boolean childActive = false;
-            for (Finding f : child.evaluate(context)) {
+            for (Finding f : child.evaluate(inner)) {
                 if (f.active()) {
+                    inner.markActive(child.name(), f.subject());
                     childActive = true;
                     if (description.length() > 0) {
                         description.append("; ");

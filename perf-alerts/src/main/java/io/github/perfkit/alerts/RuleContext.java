@@ -39,4 +39,29 @@ public interface RuleContext {
      * @return whether an alert is active
      */
     boolean isActive(String ruleName, String subject);
+
+    /**
+     * The context a rule passes to the rules nested in it (a {@link CompositeRule}'s children, which the
+     * engine does not track as alerts of their own): in it, {@link #isActive} answers whether a nested
+     * rule's finding for a subject was active in the parent's previous evaluation, as reported through
+     * {@link #markActive}, so nested thresholds keep their hysteresis. The default keeps no memory (nested
+     * rules then see no active alerts).
+     *
+     * @param parent the name of the rule evaluating nested rules
+     * @return the context for its nested rules
+     */
+    default RuleContext nested(String parent) {
+        return this;
+    }
+
+    /**
+     * Reports that a nested rule's finding is active in this evaluation (see {@link #nested}); ignored by
+     * contexts that keep no memory.
+     *
+     * @param ruleName the nested rule's name
+     * @param subject the finding's subject
+     */
+    default void markActive(String ruleName, String subject) {
+        // no memory by default
+    }
 }

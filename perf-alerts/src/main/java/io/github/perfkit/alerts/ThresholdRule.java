@@ -1,12 +1,9 @@
 package io.github.perfkit.alerts;
 
-import io.github.perfkit.alerts.internal.Series;
-import io.github.perfkit.core.history.TimeSeries;
+import io.github.perfkit.alerts.internal.ThresholdGroup;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -29,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 public final class ThresholdRule extends AbstractRule {
 
     /** Points kept as the "fired by" evidence of a finding. */
-    static final int MAX_POINTS = 20;
+    static final int MAX_POINTS = ThresholdGroup.MAX_POINTS;
 
     private final String metric;
     private final Tags tags;
@@ -104,47 +101,7 @@ public final class ThresholdRule extends AbstractRule {
 
     @Override
     public List<Finding> evaluate(RuleContext context) {
-        List<TimeSeries> all = context.window(metric, tags, window);
-        List<Finding> out = new ArrayList<>(all.size());
-        Series.Pick pick = switch (aggregation.kind()) {
-            case MAX -> Series.Pick.MAX;
-            case MIN -> Series.Pick.MIN;
-            default -> Series.Pick.AVG;
-        };
-        for (TimeSeries s : all) {
-            List<DataPoint> points = Series.points(s, pick);
-            if (ratioTo != null) {
-                double denominator = context.history().latest(ratioTo, s.tags()).map(TimeSeries.Point::avg)
-                        .orElse(Double.NaN);
-                if (!(denominator > 0)) {
-                    continue;
-                }
-                List<DataPoint> ratios = new ArrayList<>(points.size());
-                for (DataPoint p : points) {
-                    ratios.add(new DataPoint(p.epochMillis(), p.value() / denominator));
-                }
-                points = ratios;
-            }
-            double value = aggregation.apply(points);
-            if (Double.isNaN(value)) {
-                continue;
-            }
-            String subject = Series.subject(metric, s.tags());
-            boolean wasActive = context.isActive(name(), subject);
-            boolean active = comparison.test(value, wasActive ? resolveThreshold : threshold);
-            if (!active) {
-                // the engine only reads active findings: skip the text and evidence for the others
-                out.add(new Finding(subject, Map.of(), false, value, "", List.of()));
-                continue;
-            }
-            String description = aggregation + " of " + subject + (ratioTo == null ? "" : " / " + ratioTo)
-                    + " over " + window.toSeconds() + "s is " + Series.fmt(value) + " (fires " + comparison.symbol()
-                    + " " + Series.fmt(threshold)
-                    + (resolveThreshold != threshold ? ", resolves past " + Series.fmt(resolveThreshold) : "") + ")";
-            out.add(new Finding(subject, Series.labels(s.tags()), true, value, description,
-                    Series.tail(points, MAX_POINTS)));
-        }
-        return out;
+        return ThresholdGroup.evaluate(this, context);
     }
 
     /**

@@ -16,8 +16,10 @@ import io.github.perfkit.alerts.RateOfChangeRule;
 import io.github.perfkit.alerts.ThresholdRule;
 import io.github.perfkit.alerts.detect.CpuSpikeDetector;
 import io.github.perfkit.alerts.detect.ErrorRateRule;
+import io.github.perfkit.alerts.detect.FindingsRule;
 import io.github.perfkit.alerts.detect.MemoryLeakDetector;
 import io.github.perfkit.alerts.detect.ThreadLeakDetector;
+import io.github.perfkit.core.Perf;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,6 +94,22 @@ public final class RuleLoader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + DEFAULT_RULES_RESOURCE, e);
         }
+    }
+
+    /**
+     * The shipped default rule set ({@link #defaults()}) plus a {@link FindingsRule} (name
+     * {@code diagnosis-findings}, level HIGH, every category) over the hub's diagnosis, so what the
+     * continuous diagnosis and the JDBC wrapper diagnose (hotspots, contention, leaks, deadlocks, N+1
+     * statements…) becomes alerts too. This is the set the Spring wiring and most applications want.
+     *
+     * @param perf the hub whose {@link Perf#diagnosis()} the findings rule reads
+     * @return the rules, in file order, then the findings rule
+     */
+    public static List<AlertRule> defaults(Perf perf) {
+        Objects.requireNonNull(perf, "perf");
+        List<AlertRule> rules = new ArrayList<>(defaults());
+        rules.add(FindingsRule.builder(perf.diagnosis()).build());
+        return List.copyOf(rules);
     }
 
     /**

@@ -7,12 +7,14 @@ import io.github.perfkit.alerts.AlertNotification;
 import io.github.perfkit.alerts.AlertRule;
 import io.github.perfkit.alerts.AlertState;
 import io.github.perfkit.alerts.AlertStore;
+import io.github.perfkit.alerts.Comparison;
 import io.github.perfkit.alerts.Escalation;
 import io.github.perfkit.alerts.Finding;
 import io.github.perfkit.alerts.MetricNames;
 import io.github.perfkit.alerts.Notifier;
 import io.github.perfkit.alerts.RuleContext;
 import io.github.perfkit.alerts.Silence;
+import io.github.perfkit.alerts.ThresholdRule;
 import io.github.perfkit.core.history.HistoryQuery;
 import io.github.perfkit.core.history.MetricsHistory;
 import io.github.perfkit.core.history.TimeSeries;
@@ -29,13 +31,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +57,8 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultAlertEngine.class);
     private static final int MAX_STATUS_ALERTS = 50;
+    private static final int MAX_STATUS_RECENT = 20;
+    private static final int MAX_STATUS_SILENCES = 50;
 
     /**
      * Settings from the builder.
@@ -87,28 +94,76 @@ public final class DefaultAlertEngine implements AlertEngine {
         }
     }
 
+    /** Per-rule state: its alerts by subject and, for threshold rules, the shared group it reads. */
+    private static final class RuleState {
+        final AlertRule rule;
+        final @Nullable ThresholdRule threshold;
+        final @Nullable ThresholdGroup group;
+        final Map<String, Active> bySubject = new HashMap<>();
+        long failedAt = -1;
+
+        RuleState(AlertRule rule, @Nullable ThresholdGroup group) {
+            this.rule = rule;
+            this.threshold = group == null ? null : (ThresholdRule) rule;
+            this.group = group;
+        }
+    }
+
     /** Mutable state of one active alert (guarded by the engine). */
     private static final class Active {
         final String id;
+        final RuleState st;
         final AlertRule rule;
         final String subject;
+        final String key;
         final long startedAt;
         AlertState state = AlertState.PENDING;
         AlertLevel level;
         long firingAt = -1;
         long lastNotifiedAt = Long.MIN_VALUE;
         boolean notified;
+        /** Whether its last notification was held back by a silence or inhibition. */
+        boolean held;
         int consecutive;
         @Nullable String acknowledgedBy;
-        Finding finding;
+        /** The evaluation that last saw the condition hold. */
+        long seen = -1;
+        /** The latest finding; for threshold rules it is rebuilt lazily from {@link #value} when stale. */
+        private Finding finding;
+        double value;
+        boolean stale;
+        @Nullable ThresholdGroup group;
+        int index;
 
-        Active(String id, AlertRule rule, Finding finding, long now) {
+        Active(String id, RuleState st, Finding finding, long now, String key) {
             this.id = id;
-            this.rule = rule;
+            this.st = st;
+            this.rule = st.rule;
             this.subject = finding.subject();
+            this.key = key;
             this.finding = finding;
+            this.value = finding.value();
             this.startedAt = now;
             this.level = rule.level();
+        }
+
+        Finding finding() {
+            ThresholdRule t = st.threshold;
+            if (stale && t != null) {
+                ThresholdGroup g = group;
+                finding = g != null && g.evaluation() == seen ? g.finding(t, index)
+                        : new Finding(subject, finding.labels(), true, value, ThresholdGroup.describe(t, subject, value),
+                        finding.points());
+                stale = false;
+            }
+            return finding;
+        }
+
+        void update(Finding f) {
+            finding = f;
+            value = f.value();
+            stale = false;
+            group = null;
         }
     }
 
@@ -121,6 +176,17 @@ public final class DefaultAlertEngine implements AlertEngine {
     private final Settings s;
     private final List<Dispatcher> dispatchers;
     private final Map<String, Active> active = new LinkedHashMap<>();
+    private final List<RuleState> states;
+    private final Map<String, RuleState> stateByName;
+    /** Events of the running evaluation; reused so the no-change path allocates no list. */
+    private final ArrayList<AlertEvent> candidates = new ArrayList<>();
+    private long evaluation;
+    /** Active findings of nested rules (composite children): previous and current evaluation. */
+    private Set<String> nestedPrevious = new HashSet<>();
+    private Set<String> nestedCurrent = new HashSet<>();
+    /** Set when a silence ends or a CRITICAL alert resolves; held alerts are re-offered next evaluation. */
+    private final java.util.concurrent.atomic.AtomicBoolean heldChanged = new java.util.concurrent.atomic.AtomicBoolean();
+    private boolean recheckHeld;
     private final Map<String, Flap> flaps;
     private final ArrayDeque<AlertEvent> history = new ArrayDeque<>();
     private final Map<String, Silence> silences = new ConcurrentHashMap<>();
@@ -128,6 +194,7 @@ public final class DefaultAlertEngine implements AlertEngine {
     private final AtomicLong ruleErrors = new AtomicLong();
     private final AtomicLong alertsDropped = new AtomicLong();
     private final AtomicLong suppressed = new AtomicLong();
+    private final AtomicLong silenceIds = new AtomicLong();
     private final Set<String> ruleErrorLogged = ConcurrentHashMap.newKeySet();
     private final StatusContributor status;
     private long nextId;
@@ -145,6 +212,19 @@ public final class DefaultAlertEngine implements AlertEngine {
                     settings.maxBackoff()));
         }
         this.dispatchers = List.copyOf(d);
+        // threshold rules asking the same question (metric, tags, window, aggregation) share one group
+        Map<ThresholdGroup.Key, ThresholdGroup> groups = new HashMap<>();
+        List<RuleState> st = new ArrayList<>(settings.rules().size());
+        Map<String, RuleState> byName = new HashMap<>();
+        for (AlertRule r : settings.rules()) {
+            ThresholdGroup g = r instanceof ThresholdRule t ? groups.computeIfAbsent(ThresholdGroup.Key.of(t),
+                    ThresholdGroup::new) : null;
+            RuleState rs = new RuleState(r, g);
+            st.add(rs);
+            byName.put(r.name(), rs);
+        }
+        this.states = List.copyOf(st);
+        this.stateByName = Map.copyOf(byName);
         int cap = settings.maxActiveAlerts();
         this.flaps = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -152,17 +232,7 @@ public final class DefaultAlertEngine implements AlertEngine {
                 return size() > cap;
             }
         };
-        this.status = new StatusContributor() {
-            @Override
-            public String name() {
-                return "alerts";
-            }
-
-            @Override
-            public Map<String, Object> status() {
-                return statusMap();
-            }
-        };
+        this.status = new Section();
         if (settings.registry() != null) {
             bindMeters(settings.registry());
         }
@@ -204,69 +274,153 @@ public final class DefaultAlertEngine implements AlertEngine {
             return;
         }
         long now = s.clock().wallTime();
+        long ev = ++evaluation;
         evaluations.incrementAndGet();
-        silences.values().removeIf(x -> !x.endsAt().isAfter(Instant.ofEpochMilli(now)));
+        boolean expired = !silences.isEmpty() && silences.values().removeIf(x -> x.endsAt().toEpochMilli() <= now);
+        recheckHeld = heldChanged.getAndSet(false) || expired;
         Context ctx = new Context(now);
-        List<AlertEvent> candidates = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Set<String> failedRules = new HashSet<>();
-        for (AlertRule rule : s.rules()) {
-            List<Finding> findings;
+        candidates.clear();
+        for (RuleState st : states) {
             try {
-                findings = rule.evaluate(ctx);
+                if (st.group != null) {
+                    evaluateThreshold(st, ctx, now, ev);
+                } else {
+                    evaluateRule(st, ctx, now, ev);
+                }
             } catch (RuntimeException | LinkageError e) {
                 // a broken rule must not stop the others nor reach the host
                 ruleErrors.incrementAndGet();
-                failedRules.add(rule.name());
-                if (ruleErrorLogged.add(rule.name())) {
+                st.failedAt = ev;
+                if (ruleErrorLogged.add(st.rule.name())) {
                     LOG.warn("alert rule '{}' failed; its alerts keep their state (logged once per rule)",
-                            rule.name(), e);
-                }
-                continue;
-            }
-            for (Finding f : findings) {
-                if (f.active()) {
-                    String key = key(rule.name(), f.subject());
-                    if (seen.add(key)) {
-                        onActive(rule, key, f, now, candidates);
-                    }
+                            st.rule.name(), e);
                 }
             }
         }
-        for (Iterator<Map.Entry<String, Active>> it = active.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Active> e = it.next();
-            Active a = e.getValue();
-            if (seen.contains(e.getKey()) || failedRules.contains(a.rule.name())) {
+        rollNested(ev);
+        for (Iterator<Active> it = active.values().iterator(); it.hasNext(); ) {
+            Active a = it.next();
+            if (a.seen == ev || a.st.failedAt == ev) {
                 continue;
             }
             it.remove();
+            a.st.bySubject.remove(a.subject);
+            if (a.state == AlertState.FIRING && a.level == AlertLevel.CRITICAL) {
+                heldChanged.set(true); // the alerts it inhibited are offered again next evaluation
+            }
             if (a.state == AlertState.FIRING) {
-                AlertEvent ev = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
-                record(ev);
-                Flap flap = flaps.get(e.getKey());
+                AlertEvent e = event(a, AlertEvent.Kind.RESOLVED, AlertState.RESOLVED, AlertLevel.INFO, now);
+                record(e);
+                Flap flap = flaps.get(a.key);
                 if (!a.notified || (flap != null && flap.flapping)) {
                     if (a.notified) {
                         suppressed.incrementAndGet();
                     }
                 } else {
-                    candidates.add(ev);
+                    candidates.add(e);
                 }
             }
         }
-        dispatch(filter(candidates), now);
+        if (!candidates.isEmpty()) {
+            List<AlertEvent> events = filter(new ArrayList<>(candidates));
+            candidates.clear();
+            dispatch(events, now);
+        }
     }
 
-    private void onActive(AlertRule rule, String key, Finding f, long now, List<AlertEvent> out) {
-        Active a = active.get(key);
-        if (a == null) {
-            if (active.size() >= s.maxActiveAlerts()) {
-                alertsDropped.incrementAndGet();
-                return;
+    /**
+     * The fast path of threshold rules: the group's values are computed once per evaluation for every
+     * rule sharing them; a rule then only compares primitives and, for a series with no alert, touches
+     * no map entry, allocates nothing and logs nothing.
+     */
+    private void evaluateThreshold(RuleState st, Context ctx, long now, long ev) {
+        ThresholdGroup g = st.group;
+        ThresholdRule r = st.threshold;
+        g.compute(ctx, ev);
+        Comparison cmp = r.comparison();
+        double fire = r.threshold();
+        double resolve = r.resolveThreshold();
+        Map<String, Active> by = st.bySubject;
+        for (int i = 0, n = g.size(); i < n; i++) {
+            double v = g.value(i);
+            Active a = by.isEmpty() ? null : by.get(g.subject(i));
+            if (!cmp.test(v, a == null ? fire : resolve)) {
+                continue;
             }
-            a = new Active("a" + Long.toString(++nextId, 36) + "-" + Long.toString(now, 36), rule, f, now);
-            active.put(key, a);
+            if (a == null) {
+                a = open(st, g.finding(r, i), now);
+                if (a == null) {
+                    continue;
+                }
+            } else if (a.seen == ev) {
+                continue;
+            } else {
+                a.value = v;
+                a.stale = true;
+            }
+            a.group = g;
+            a.index = i;
+            advance(a, now, ev);
         }
-        a.finding = f;
+    }
+
+    private void evaluateRule(RuleState st, Context ctx, long now, long ev) {
+        for (Finding f : st.rule.evaluate(ctx)) {
+            if (!f.active()) {
+                continue;
+            }
+            Active a = st.bySubject.get(f.subject());
+            if (a == null) {
+                a = open(st, f, now);
+                if (a == null) {
+                    continue;
+                }
+            } else if (a.seen == ev) {
+                continue;
+            } else {
+                a.update(f);
+            }
+            advance(a, now, ev);
+        }
+    }
+
+    /** The nested findings of this evaluation become the previous ones; a failed rule keeps its old ones. */
+    private void rollNested(long ev) {
+        if (nestedPrevious.isEmpty() && nestedCurrent.isEmpty()) {
+            return;
+        }
+        for (String k : nestedPrevious) {
+            int end = k.indexOf('\u0000');
+            int slash = k.indexOf('\u0001');
+            String root = k.substring(0, slash >= 0 && slash < end ? slash : end);
+            RuleState st = stateByName.get(root);
+            if (st != null && st.failedAt == ev && nestedCurrent.size() < s.maxActiveAlerts()) {
+                nestedCurrent.add(k);
+            }
+        }
+        Set<String> t = nestedPrevious;
+        nestedPrevious = nestedCurrent;
+        nestedCurrent = t;
+        nestedCurrent.clear();
+    }
+
+    private @Nullable Active open(RuleState st, Finding f, long now) {
+        if (active.size() >= s.maxActiveAlerts()) {
+            alertsDropped.incrementAndGet();
+            return null;
+        }
+        String key = key(st.rule.name(), f.subject());
+        Active a = new Active("a" + Long.toString(++nextId, 36) + "-" + Long.toString(now, 36), st, f, now, key);
+        active.put(key, a);
+        st.bySubject.put(f.subject(), a);
+        return a;
+    }
+
+    private void advance(Active a, long now, long evaluationNumber) {
+        List<AlertEvent> out = candidates;
+        AlertRule rule = a.rule;
+        String key = a.key;
+        a.seen = evaluationNumber;
         a.consecutive++;
         if (a.state == AlertState.PENDING) {
             if (now - a.startedAt >= rule.forDuration().toMillis()) {
@@ -309,6 +463,12 @@ public final class DefaultAlertEngine implements AlertEngine {
         } else if (a.notified && a.acknowledgedBy == null
                 && now - a.lastNotifiedAt >= s.repeatInterval().toMillis()) {
             out.add(event(a, AlertEvent.Kind.REPEAT, AlertState.FIRING, a.level, now));
+        } else if (recheckHeld && a.held && !a.notified && a.acknowledgedBy == null) {
+            Flap flap = flaps.get(key);
+            if (flap == null || !flap.flapping) {
+                // held back by a silence or inhibition that may have ended: offer its firing notice again
+                out.add(event(a, AlertEvent.Kind.FIRING, AlertState.FIRING, a.level, now));
+            }
         }
     }
 
@@ -334,13 +494,20 @@ public final class DefaultAlertEngine implements AlertEngine {
                     break;
                 }
             }
+            RuleState st = stateByName.get(ev.rule());
+            Active a = st == null ? null : st.bySubject.get(ev.subject());
+            boolean current = a != null && a.id.equals(ev.id());
             if (inhibited || silenced) {
                 suppressed.incrementAndGet();
+                if (current) {
+                    // offered again when a silence ends or a CRITICAL alert resolves
+                    a.held = true;
+                }
                 continue;
             }
             out.add(ev);
-            Active a = active.get(key(ev.rule(), ev.subject()));
-            if (a != null && a.id.equals(ev.id())) {
+            if (current) {
+                a.held = false;
                 a.notified = true;
                 a.lastNotifiedAt = ev.at().toEpochMilli();
             }
@@ -349,31 +516,49 @@ public final class DefaultAlertEngine implements AlertEngine {
     }
 
     private void dispatch(List<AlertEvent> candidates, long now) {
-        List<AlertEvent> events = candidates;
-        AlertStore store = s.store();
-        if (store != null && !candidates.isEmpty()) {
-            events = new ArrayList<>(candidates.size());
-            for (AlertEvent ev : candidates) {
-                boolean mine;
-                try {
-                    mine = store.claim(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
-                            s.repeatInterval());
-                } catch (RuntimeException e) {
-                    // fail open: a duplicate notification is better than none
-                    mine = true;
-                    LOG.debug("alert store claim failed", e);
-                }
-                if (mine) {
-                    events.add(ev);
-                } else {
-                    suppressed.incrementAndGet();
-                }
-            }
-        }
-        if (events.isEmpty()) {
+        if (candidates.isEmpty()) {
             return;
         }
-        AlertNotification n = new AlertNotification(events, Instant.ofEpochMilli(now));
+        Instant at = Instant.ofEpochMilli(now);
+        AlertStore store = s.store();
+        if (store == null) {
+            offer(new AlertNotification(candidates, at));
+            return;
+        }
+        // the claims run asynchronously: this thread never waits on the store; the notification goes out
+        // when every claim is answered, or fails open after the store's claim timeout
+        long timeoutMillis = Math.max(1, store.claimTimeout().toMillis());
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Boolean>[] claims = new CompletableFuture[candidates.size()];
+        for (int i = 0; i < claims.length; i++) {
+            AlertEvent ev = candidates.get(i);
+            CompletableFuture<Boolean> c;
+            try {
+                c = store.claimAsync(ev.rule() + '|' + ev.subject() + '|' + ev.kind() + '|' + ev.level(),
+                        s.repeatInterval()).toCompletableFuture();
+            } catch (RuntimeException e) {
+                LOG.debug("alert store claim failed", e);
+                c = CompletableFuture.completedFuture(true);
+            }
+            // fail open: a duplicate notification is better than none
+            claims[i] = c.completeOnTimeout(true, timeoutMillis, TimeUnit.MILLISECONDS).exceptionally(e -> true);
+        }
+        CompletableFuture.allOf(claims).whenComplete((ignored, failure) -> {
+            List<AlertEvent> mine = new ArrayList<>(claims.length);
+            for (int i = 0; i < claims.length; i++) {
+                if (Boolean.FALSE.equals(claims[i].getNow(true))) {
+                    suppressed.incrementAndGet();
+                } else {
+                    mine.add(candidates.get(i));
+                }
+            }
+            if (!mine.isEmpty()) {
+                offer(new AlertNotification(mine, at));
+            }
+        });
+    }
+
+    private void offer(AlertNotification n) {
         for (Dispatcher d : dispatchers) {
             d.offer(n);
         }
@@ -395,7 +580,7 @@ public final class DefaultAlertEngine implements AlertEngine {
     }
 
     private AlertEvent event(Active a, AlertEvent.Kind kind, AlertState state, AlertLevel level, long now) {
-        Map<String, String> labels = new LinkedHashMap<>(a.finding.labels());
+        Map<String, String> labels = new LinkedHashMap<>(a.finding().labels());
         labels.put("alertname", a.rule.name());
         labels.put("subject", a.subject);
         labels.put("level", level.name().toLowerCase(Locale.ROOT));
@@ -407,10 +592,10 @@ public final class DefaultAlertEngine implements AlertEngine {
         };
         String description = kind == AlertEvent.Kind.FLAPPING
                 ? "started firing more than " + s.flapThreshold() + " times in " + s.flapWindow().toSeconds()
-                + "s; notifications are held back until it settles. " + a.finding.description()
-                : a.finding.description();
+                + "s; notifications are held back until it settles. " + a.finding().description()
+                : a.finding().description();
         return new AlertEvent(a.id, a.rule.name(), a.subject, labels, level, state, kind, title, description,
-                a.finding.value(), a.finding.points(), a.rule.suggestedActions(), Instant.ofEpochMilli(a.startedAt),
+                a.finding().value(), a.finding().points(), a.rule.suggestedActions(), Instant.ofEpochMilli(a.startedAt),
                 a.firingAt < 0 ? null : Instant.ofEpochMilli(a.firingAt),
                 state == AlertState.RESOLVED ? Instant.ofEpochMilli(now) : null, Instant.ofEpochMilli(now),
                 a.consecutive, a.acknowledgedBy);
@@ -480,7 +665,9 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     @Override
     public String silence(Silence silence) {
-        String id = silence.id().isBlank() ? "s" + Long.toString(System.nanoTime(), 36) + silences.size() : silence.id();
+        String id = silence.id().isBlank()
+                ? "s" + Long.toString(silenceIds.incrementAndGet(), 36) + "-" + Long.toString(s.clock().wallTime(), 36)
+                : silence.id();
         synchronized (this) {
             if (!silences.containsKey(id) && silences.size() >= s.maxSilences()) {
                 throw new IllegalStateException("at most " + s.maxSilences() + " silences; expire some first");
@@ -493,7 +680,11 @@ public final class DefaultAlertEngine implements AlertEngine {
 
     @Override
     public boolean expireSilence(String id) {
-        return silences.remove(id) != null;
+        boolean removed = silences.remove(id) != null;
+        if (removed) {
+            heldChanged.set(true);
+        }
+        return removed;
     }
 
     @Override
@@ -538,8 +729,105 @@ public final class DefaultAlertEngine implements AlertEngine {
         return status;
     }
 
+    /** The {@code alerts} section: the shape is documented on {@link AlertEngine#statusContributor()}. */
+    private final class Section implements StatusContributor {
+        private static final Set<String> ACTIONS = Set.of("silence", "unsilence", "acknowledge");
+
+        @Override
+        public String name() {
+            return "alerts";
+        }
+
+        @Override
+        public Map<String, Object> status() {
+            return statusMap();
+        }
+
+        @Override
+        public Set<String> actions() {
+            return ACTIONS;
+        }
+
+        @Override
+        public Map<String, Object> act(String action, Map<String, String> params) {
+            Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(params, "params");
+            return switch (action) {
+                case "silence" -> silenceAction(params);
+                case "unsilence" -> {
+                    String id = ActionParams.required(params, "id");
+                    if (!expireSilence(id)) {
+                        throw new IllegalArgumentException("id: no silence '" + id + "'");
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("id", id);
+                    out.put("removed", true);
+                    yield out;
+                }
+                case "acknowledge" -> {
+                    String id = ActionParams.required(params, "id");
+                    String by = by(params);
+                    if (!acknowledge(id, by)) {
+                        throw new IllegalArgumentException("id: no active alert '" + id + "'");
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("id", id);
+                    out.put("acknowledged", true);
+                    out.put("by", by);
+                    yield out;
+                }
+                default -> throw new UnsupportedOperationException("section 'alerts' has no action '" + action
+                        + "'; actions: silence, unsilence, acknowledge");
+            };
+        }
+
+        private Map<String, Object> silenceAction(Map<String, String> params) {
+            String text = ActionParams.optional(params, "matchers");
+            String rule = ActionParams.optional(params, "rule");
+            if (text == null && rule == null) {
+                throw new IllegalArgumentException("matchers: give label=value pairs or a rule name (parameter rule)");
+            }
+            Map<String, String> matchers = text == null ? new LinkedHashMap<>() : ActionParams.matchers(text);
+            if (rule != null) {
+                if (stateByName.get(rule) == null) {
+                    throw new IllegalArgumentException("rule: no rule named '" + rule + "'");
+                }
+                String other = matchers.putIfAbsent("alertname", rule);
+                if (other != null && !other.equals(rule)) {
+                    throw new IllegalArgumentException("rule: '" + rule + "' contradicts matcher alertname=" + other);
+                }
+            }
+            Duration duration = ActionParams.duration("duration", ActionParams.required(params, "duration"));
+            String comment = ActionParams.optional(params, "comment");
+            if (comment != null && comment.length() > 1000) {
+                throw new IllegalArgumentException("comment: at most 1000 characters");
+            }
+            Instant endsAt = Instant.ofEpochMilli(s.clock().wallTime()).plus(duration);
+            String id;
+            try {
+                id = silence(Silence.of(matchers, endsAt, by(params), comment == null ? "" : comment));
+            } catch (IllegalStateException e) {
+                throw new IllegalArgumentException("matchers: " + e.getMessage(), e);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", id);
+            out.put("matchers", Map.copyOf(matchers));
+            out.put("endsAt", endsAt.toString());
+            return out;
+        }
+
+        private String by(Map<String, String> params) {
+            String by = ActionParams.optional(params, "by");
+            if (by != null && by.length() > 200) {
+                throw new IllegalArgumentException("by: at most 200 characters");
+            }
+            return by == null ? "dashboard" : by;
+        }
+    }
+
     private Map<String, Object> statusMap() {
         List<AlertEvent> list = activeAlerts();
+        List<Silence> silenceList = silences();
         Map<String, Object> counts = new LinkedHashMap<>();
         Map<AlertLevel, Integer> byLevel = new EnumMap<>(AlertLevel.class);
         for (AlertEvent e : list) {
@@ -555,21 +843,56 @@ public final class DefaultAlertEngine implements AlertEngine {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", e.id());
             m.put("rule", e.rule());
-            m.put("subject", e.subject());
             m.put("level", e.level().name());
             m.put("state", e.state().name());
+            m.put("subject", e.subject());
             m.put("title", e.title());
             m.put("description", e.description());
             m.put("since", e.startedAt().toString());
-            m.put("acknowledgedBy", e.acknowledgedBy() == null ? "" : e.acknowledgedBy());
+            m.put("firingSince", e.firingAt() == null ? null : e.firingAt().toString());
+            m.put("acknowledged", e.acknowledgedBy() != null);
+            m.put("acknowledgedBy", e.acknowledgedBy());
+            boolean silenced = false;
+            for (Silence si : silenceList) {
+                silenced |= si.matches(e.labels());
+            }
+            m.put("silenced", silenced);
             alerts.add(m);
+        }
+        List<AlertEvent> events = history();
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (int i = events.size() - 1; i >= 0 && recent.size() < MAX_STATUS_RECENT; i--) {
+            AlertEvent e = events.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", e.id());
+            m.put("rule", e.rule());
+            m.put("kind", e.kind().name());
+            m.put("level", e.level().name());
+            m.put("state", e.state().name());
+            m.put("subject", e.subject());
+            m.put("title", e.title());
+            m.put("at", e.at().toString());
+            recent.add(m);
+        }
+        List<Map<String, Object>> silenceMaps = new ArrayList<>();
+        silenceList.sort(Comparator.comparing(Silence::endsAt));
+        for (Silence si : silenceList.subList(0, Math.min(MAX_STATUS_SILENCES, silenceList.size()))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", si.id());
+            m.put("matchers", new java.util.TreeMap<>(si.matchers()));
+            m.put("endsAt", si.endsAt().toString());
+            m.put("createdBy", si.createdBy());
+            m.put("comment", si.comment());
+            silenceMaps.add(m);
         }
         Stats st = stats();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("active", alerts);
         out.put("activeCount", list.size());
         out.put("firingByLevel", counts);
-        out.put("silences", silences().size());
+        out.put("recent", recent);
+        out.put("silences", silenceMaps);
+        out.put("silenceCount", silenceList.size());
         out.put("rules", s.rules().size());
         out.put("evaluations", st.evaluations());
         out.put("ruleErrors", st.ruleErrors());
@@ -637,7 +960,56 @@ public final class DefaultAlertEngine implements AlertEngine {
 
         @Override
         public boolean isActive(String ruleName, String subject) {
-            return active.containsKey(key(ruleName, subject));
+            RuleState st = stateByName.get(ruleName);
+            return st != null && st.bySubject.containsKey(subject);
+        }
+
+        @Override
+        public RuleContext nested(String parent) {
+            return new Nested(this, parent);
+        }
+    }
+
+    /** What rules nested in {@code scope} see: their own active findings of the previous evaluation. */
+    private final class Nested implements RuleContext {
+        private final Context root;
+        private final String scope;
+
+        Nested(Context root, String scope) {
+            this.root = root;
+            this.scope = scope;
+        }
+
+        @Override
+        public long nowMillis() {
+            return root.nowMillis();
+        }
+
+        @Override
+        public MetricsHistory history() {
+            return root.history();
+        }
+
+        @Override
+        public List<TimeSeries> window(String metric, Iterable<Tag> tags, Duration window) {
+            return root.window(metric, tags, window);
+        }
+
+        @Override
+        public boolean isActive(String ruleName, String subject) {
+            return nestedPrevious.contains(scope + '\u0000' + ruleName + '\u0000' + subject);
+        }
+
+        @Override
+        public RuleContext nested(String parent) {
+            return new Nested(root, scope + '\u0001' + parent);
+        }
+
+        @Override
+        public void markActive(String ruleName, String subject) {
+            if (nestedCurrent.size() < s.maxActiveAlerts()) {
+                nestedCurrent.add(scope + '\u0000' + ruleName + '\u0000' + subject);
+            }
         }
     }
 

@@ -1,8 +1,15 @@
 package io.github.perfkit.alerts.internal;
 
+import io.github.perfkit.alerts.AlertEvent;
 import io.github.perfkit.alerts.AlertNotification;
 import io.github.perfkit.alerts.Notifier;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers notifications to one notifier on its own daemon thread: a bounded queue (oldest dropped
- * when full, counted), attempts capped, exponential backoff with full jitter between attempts.
+ * Delivers notifications to one notifier (one receiver) on its own daemon thread: a bounded queue (oldest
+ * dropped when full, counted) and retry state per incident (alert id): a failed send does not block the
+ * queue; each incident of it waits its own exponential backoff with jitter and is retried, grouped with
+ * the other incidents due at that time, until it succeeds or reaches the attempt cap; a newer event of the
+ * same incident replaces its pending retry; an incident this receiver delivered is never sent again. The
+ * retry state is confined to the delivery thread (no lock) and bounded.
  * Thread-safe: {@link #offer} may be called from any thread; it never blocks.
  */
 public final class Dispatcher implements AutoCloseable {
@@ -28,7 +39,11 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong retryAttempts = new AtomicLong();
+    /** Retry state per incident (alert id); confined to the delivery thread, so no lock. */
+    private final Map<String, Incident> retries = new LinkedHashMap<>();
+    private final int maxIncidents;
+    private volatile int pendingView;
     private volatile boolean closed;
 
     /**
@@ -44,6 +59,7 @@ public final class Dispatcher implements AutoCloseable {
         this.maxAttempts = maxAttempts;
         this.initialBackoffNanos = initialBackoff.toNanos();
         this.maxBackoffNanos = maxBackoff.toNanos();
+        this.maxIncidents = Math.max(16, capacity * 10);
         this.thread = new Thread(this::run, "perfkit-alerts-notify-" + notifier.name());
         this.thread.setDaemon(true);
         this.thread.start();
@@ -75,37 +91,96 @@ public final class Dispatcher implements AutoCloseable {
         while (!closed) {
             AlertNotification n;
             try {
-                n = queue.takeFirst();
+                long wait = nextDue() - System.nanoTime();
+                n = retries.isEmpty() ? queue.takeFirst()
+                        : wait <= 0 ? queue.pollFirst() : queue.pollFirst(wait, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            deliver(n);
+            if (n != null) {
+                // a newer event of an incident replaces its pending retry (e.g. RESOLVED replaces FIRING)
+                for (AlertEvent e : n.events()) {
+                    retries.remove(e.id());
+                }
+                attempt(n.events(), n.at());
+            }
+            retryDue();
+            pendingView = retries.size();
         }
     }
 
-    private void deliver(AlertNotification n) {
-        for (int attempt = 1; attempt <= maxAttempts && !closed; attempt++) {
-            try {
-                notifier.send(n);
-                sent.incrementAndGet();
-                return;
-            } catch (Exception | LinkageError e) {
-                // any failure of a notifier is contained here: counted, logged, retried
-                if (attempt == maxAttempts) {
+    /** Retry state of one incident. */
+    private static final class Incident {
+        AlertEvent event;
+        int attempts;
+        long dueNanos;
+
+        Incident(AlertEvent event) {
+            this.event = event;
+        }
+    }
+
+    private long nextDue() {
+        long due = Long.MAX_VALUE;
+        for (Incident i : retries.values()) {
+            due = Math.min(due, i.dueNanos);
+        }
+        return due;
+    }
+
+    private void retryDue() {
+        if (retries.isEmpty() || closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<AlertEvent> due = new ArrayList<>();
+        for (Incident i : retries.values()) {
+            if (i.dueNanos - now <= 0) {
+                due.add(i.event);
+            }
+        }
+        if (!due.isEmpty()) {
+            retryAttempts.addAndGet(due.size());
+            attempt(due, Instant.now());
+        }
+    }
+
+    /** One send of some events; on failure each incident gets its own attempt count and backoff. */
+    private void attempt(List<AlertEvent> events, Instant at) {
+        try {
+            notifier.send(new AlertNotification(events, at));
+            sent.incrementAndGet();
+            for (AlertEvent e : events) {
+                retries.remove(e.id()); // a receiver that succeeded is not sent this incident again
+            }
+        } catch (Exception | LinkageError ex) {
+            // any failure of a notifier is contained here: counted, logged, retried per incident
+            long now = System.nanoTime();
+            for (AlertEvent e : events) {
+                Incident i = retries.get(e.id());
+                if (i == null) {
+                    i = new Incident(e);
+                    retries.put(e.id(), i);
+                }
+                i.event = e;
+                i.attempts++;
+                if (i.attempts >= maxAttempts) {
+                    retries.remove(e.id());
                     failed.incrementAndGet();
-                    LOG.warn("notifier {} gave up after {} attempts: {}", notifier.name(), attempt, e.toString());
-                    return;
+                    LOG.warn("notifier {} gave up on alert {} ({}) after {} attempts: {}", notifier.name(), e.id(),
+                            e.rule(), i.attempts, ex.toString());
+                    continue;
                 }
-                retries.incrementAndGet();
-                LOG.debug("notifier {} attempt {} failed: {}", notifier.name(), attempt, e.toString());
-                long cap = Math.min(maxBackoffNanos, initialBackoffNanos << Math.min(attempt - 1, 30));
-                long sleep = cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
-                try {
-                    TimeUnit.NANOSECONDS.sleep(sleep);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                long cap = Math.min(maxBackoffNanos, initialBackoffNanos << Math.min(i.attempts - 1, 30));
+                i.dueNanos = now + cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1);
+            }
+            LOG.debug("notifier {} failed: {}", notifier.name(), ex.toString());
+            while (retries.size() > maxIncidents) {
+                // bounded: the oldest pending incident is given up first
+                Iterator<Incident> it = retries.values().iterator();
+                it.next();
+                it.remove();
+                dropped.incrementAndGet();
             }
         }
     }
@@ -125,9 +200,14 @@ public final class Dispatcher implements AutoCloseable {
         return dropped.get();
     }
 
-    /** @return retried attempts */
+    /** @return retried sends of incidents (one per incident per retry) */
     public long retries() {
-        return retries.get();
+        return retryAttempts.get();
+    }
+
+    /** @return incidents waiting for a retry */
+    public int pendingRetries() {
+        return pendingView;
     }
 
     /** @return queued notifications */

@@ -8,13 +8,15 @@ import io.github.perfkit.alerts.AlertNotification;
 import io.github.perfkit.alerts.DataPoint;
 import io.github.perfkit.alerts.Notifier;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,16 +26,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Posts notifications as JSON to an HTTP endpoint, in Perfkit's format or Slack's incoming-webhook
  * format. Safety: connect and read timeouts; redirects are never followed (a 3xx is a failure);
  * targets resolving to loopback, link-local (e.g. {@code 169.254.169.254}), private/unique-local,
- * any-local or multicast addresses are refused unless {@link Builder#allowPrivateTargets(boolean)}
- * (the check runs on every send; the HTTP client resolves the name again, so a DNS answer changing in
- * between is not covered — use an IP literal or a trusted resolver where that matters). Header values
- * (credentials) are never logged or shown in {@link #toString()}.
+ * any-local or multicast addresses are refused unless {@link Builder#allowPrivateTargets(boolean)}.
+ * The host name is resolved once per send, every address it resolves to is vetted, and the connection
+ * goes to a vetted address (HTTPS still verifies the certificate against the host name, with SNI), so a
+ * DNS answer that changes between the check and the connection (DNS rebinding) cannot redirect the post
+ * to an internal address. The request is a plain HTTP/1.1 POST with {@code Connection: close}; only the
+ * status line of the answer is read. Header values (credentials) are never logged or shown in
+ * {@link #toString()}.
  *
  * <p>Thread-safe: immutable; the HTTP client is thread-safe.
  */
@@ -48,14 +58,19 @@ public final class WebhookNotifier implements Notifier {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-length",
+            "content-type", "connection", "transfer-encoding", "expect", "upgrade");
 
     private final String name;
     private final URI uri;
     private final Format format;
     private final Map<String, String> headers;
     private final Duration readTimeout;
+    private final Duration connectTimeout;
     private final boolean allowPrivateTargets;
-    private final HttpClient client;
+    private final Resolver resolver;
+    private final @Nullable SSLContext sslContext;
 
     private WebhookNotifier(Builder b) {
         this.name = b.name;
@@ -64,8 +79,9 @@ public final class WebhookNotifier implements Notifier {
         this.headers = Map.copyOf(b.headers);
         this.readTimeout = b.readTimeout;
         this.allowPrivateTargets = b.allowPrivateTargets;
-        this.client = HttpClient.newBuilder().connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.connectTimeout = b.connectTimeout;
+        this.resolver = b.resolver;
+        this.sslContext = b.sslContext;
     }
 
     /**
@@ -85,26 +101,103 @@ public final class WebhookNotifier implements Notifier {
 
     @Override
     public void send(AlertNotification notification) throws IOException {
-        checkTarget(uri.getHost(), allowPrivateTargets);
         byte[] body = body(notification);
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(readTimeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(req::header);
-        HttpResponse<Void> response;
+        // resolved once, vetted, and then connected to by address: no second lookup can swap the target
+        InetAddress[] addresses = checkTarget(uri.getHost(), allowPrivateTargets, resolver);
+        IOException connectFailure = null;
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(address, port()), (int) Math.max(1, connectTimeout.toMillis()));
+            } catch (IOException e) {
+                socket.close();
+                connectFailure = e;
+                continue; // the next vetted address of the same name
+            }
+            int status;
+            try (Socket s = socket) {
+                status = post(s, body);
+            }
+            if (status >= 300 && status < 400) {
+                throw new IOException("webhook " + safeUri() + " answered a redirect (" + status + "), not followed");
+            }
+            if (status < 200 || status >= 300) {
+                throw new IOException("webhook " + safeUri() + " answered " + status);
+            }
+            return;
+        }
+        throw new IOException("webhook " + safeUri() + " cannot be reached: " + connectFailure, connectFailure);
+    }
+
+    private boolean https() {
+        return "https".equalsIgnoreCase(uri.getScheme());
+    }
+
+    private int port() {
+        return uri.getPort() >= 0 ? uri.getPort() : https() ? 443 : 80;
+    }
+
+    private static String bareHost(String host) {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Posts over a connected socket; returns the status code. */
+    private int post(Socket connected, byte[] body) throws IOException {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        String host = uri.getHost();
+        Socket socket = connected;
+        if (https()) {
+            SSLSocketFactory factory = sslContext != null ? sslContext.getSocketFactory()
+                    : (SSLSocketFactory) SSLSocketFactory.getDefault();
+            SSLSocket ssl = (SSLSocket) factory.createSocket(connected, bareHost(host), port(), true);
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            ssl.setSSLParameters(params);
+            ssl.setSoTimeout(remaining(deadline));
+            ssl.startHandshake();
+            socket = ssl;
+        }
+        socket.setSoTimeout(remaining(deadline));
+        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        StringBuilder head = new StringBuilder(256).append("POST ").append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append(uri.getPort() >= 0 ? ":" + uri.getPort() : "").append("\r\n")
+                .append("Content-Type: application/json\r\n")
+                .append("Content-Length: ").append(body.length).append("\r\n")
+                .append("Connection: close\r\n")
+                .append("User-Agent: perfkit-alerts\r\n");
+        headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+        head.append("\r\n");
+        OutputStream out = socket.getOutputStream();
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0 || line.length() > 1024) {
+                throw new IOException("webhook " + safeUri() + " sent no valid HTTP status line");
+            }
+            line.append((char) c);
+            socket.setSoTimeout(remaining(deadline));
+        }
+        String[] parts = line.toString().trim().split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("webhook " + safeUri() + " sent no valid HTTP status line");
+        }
         try {
-            response = client.send(req.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while posting to " + safeUri());
+            return Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("webhook " + safeUri() + " sent no valid HTTP status line", e);
         }
-        int status = response.statusCode();
-        if (status >= 300 && status < 400) {
-            throw new IOException("webhook " + safeUri() + " answered a redirect (" + status + "), not followed");
+    }
+
+    private static int remaining(long deadline) throws SocketTimeoutException {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (ms <= 0) {
+            throw new SocketTimeoutException("webhook read timed out");
         }
-        if (status < 200 || status >= 300) {
-            throw new IOException("webhook " + safeUri() + " answered " + status);
-        }
+        return (int) Math.min(Integer.MAX_VALUE, ms);
     }
 
     /**
@@ -202,17 +295,34 @@ public final class WebhookNotifier implements Notifier {
      * @throws IOException if the host is refused or cannot be resolved
      */
     static void checkTarget(@Nullable String host, boolean allowPrivate) throws IOException {
+        checkTarget(host, allowPrivate, InetAddress::getAllByName);
+    }
+
+    /**
+     * Resolves once and vets every address.
+     *
+     * @param host the host name or IP literal
+     * @param allowPrivate whether internal targets are allowed
+     * @param resolver the name resolution
+     * @return the vetted addresses, to connect to
+     * @throws IOException if the host is refused or cannot be resolved
+     */
+    static InetAddress[] checkTarget(@Nullable String host, boolean allowPrivate, Resolver resolver)
+            throws IOException {
         if (host == null) {
             throw new IOException("webhook URI has no host");
         }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            addresses = resolver.resolve(bareHost(host));
         } catch (UnknownHostException e) {
             throw new IOException("webhook host cannot be resolved: " + host, e);
         }
+        if (addresses.length == 0) {
+            throw new IOException("webhook host cannot be resolved: " + host);
+        }
         if (allowPrivate) {
-            return;
+            return addresses;
         }
         for (InetAddress a : addresses) {
             if (isInternal(a)) {
@@ -220,6 +330,18 @@ public final class WebhookNotifier implements Notifier {
                         + a.getHostAddress() + "; refused (allowPrivateTargets to permit)");
             }
         }
+        return addresses;
+    }
+
+    /** Name resolution (replaceable in tests). */
+    @FunctionalInterface
+    interface Resolver {
+        /**
+         * @param host a host name or IP literal without brackets
+         * @return its addresses
+         * @throws UnknownHostException if it cannot be resolved
+         */
+        InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
     /**
@@ -274,6 +396,8 @@ public final class WebhookNotifier implements Notifier {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
         private boolean allowPrivateTargets;
+        private Resolver resolver = InetAddress::getAllByName;
+        private @Nullable SSLContext sslContext;
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -314,6 +438,12 @@ public final class WebhookNotifier implements Notifier {
             if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
                     || value.indexOf('\n') >= 0) {
                 throw new IllegalArgumentException("header " + name.replaceAll("[\\r\\n]", "") + " contains CR/LF");
+            }
+            if (!HEADER_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("header name '" + name + "' is not an HTTP token");
+            }
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header " + name + " is set by the notifier itself");
             }
             headers.put(name, value);
             return this;
@@ -361,6 +491,24 @@ public final class WebhookNotifier implements Notifier {
          */
         public Builder readTimeout(Duration timeout) {
             this.readTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the TLS context of https targets, e.g. with a private trust store (default the JVM's).
+         * The certificate is always checked against the URI's host name.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /** Replaces the name resolution (tests). */
+        Builder resolver(Resolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
             return this;
         }
 

@@ -7,11 +7,17 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -21,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link AlertStore} in Redis through Lettuce: a claim is {@code SET <prefix>dedup:<key> <node> NX PX ttl};
  * the shared history is a list ({@code LPUSH} + {@code LTRIM}, asynchronous) of JSON events bounded to
- * {@code maxHistory}. Commands time out after {@code timeout} (default 200 ms) so a slow or absent Redis
- * delays an evaluation by at most that; failures are counted and logged once, claims then fail open.
- * The connection is made lazily and Lettuce reconnects by itself.
+ * {@code maxHistory}. Everything the engine calls during an evaluation is asynchronous (the connection
+ * too), so the evaluation never waits on Redis; a claim that takes longer than {@code timeout} is
+ * answered {@code true} by the engine (fail open: a slow Redis delays a notification by at most that);
+ * failures are counted and logged once. The connection is made on first use and Lettuce reconnects by itself.
  *
  * <p>Thread-safe: the Lettuce connection is thread-safe.
  */
@@ -39,10 +46,12 @@ public final class RedisAlertStore implements AlertStore, AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final Object lock = new Object();
-    private @Nullable StatefulRedisConnection<String, String> connection;
+    private final RedisURI uri;
+    private @Nullable CompletableFuture<StatefulRedisConnection<String, String>> connection;
 
     private RedisAlertStore(RedisURI uri, String prefix, int maxHistory, Duration timeout) {
         this.client = RedisClient.create(uri);
+        this.uri = uri;
         this.prefix = prefix;
         this.maxHistory = maxHistory;
         this.timeout = timeout;
@@ -72,39 +81,76 @@ public final class RedisAlertStore implements AlertStore, AutoCloseable {
         return new RedisAlertStore(uri, keyPrefix, maxHistory, timeout);
     }
 
-    private StatefulRedisConnection<String, String> connection() {
+    /** The connection, made asynchronously on first use and again after a failed attempt. */
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection() {
         synchronized (lock) {
-            if (connection == null) {
-                StatefulRedisConnection<String, String> c = client.connect();
-                c.setTimeout(timeout);
+            CompletableFuture<StatefulRedisConnection<String, String>> c = connection;
+            if (c == null || c.isCompletedExceptionally()) {
+                c = client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(conn -> {
+                    conn.setTimeout(timeout);
+                    return conn;
+                });
                 connection = c;
             }
-            return connection;
+            return c;
         }
     }
 
     @Override
     public boolean claim(String key, Duration ttl) {
         try {
-            String ok = connection().sync().set(prefix + "dedup:" + key, node,
-                    SetArgs.Builder.nx().px(Math.max(1, ttl.toMillis())));
-            return "OK".equals(ok);
-        } catch (RuntimeException e) {
+            return claimAsync(key, ttl).toCompletableFuture().get(timeout.toNanos() * 2, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
             failed(e);
             return true;
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns at once: the connection and the {@code SET NX PX} run on Lettuce's I/O threads; a failure
+     * completes the stage with {@code true} (fail open) and is counted. The engine bounds the wait with
+     * {@link #claimTimeout()}.
+     */
+    @Override
+    public CompletionStage<Boolean> claimAsync(String key, Duration ttl) {
+        String redisKey = prefix + "dedup:" + key;
+        long px = Math.max(1, ttl.toMillis());
+        return connection().thenCompose(c -> c.async().set(redisKey, node, SetArgs.Builder.nx().px(px)))
+                .thenApply("OK"::equals)
+                .exceptionally(e -> {
+                    failed(e);
+                    return true;
+                });
+    }
+
+    /** @return the command timeout given at creation */
+    @Override
+    public Duration claimTimeout() {
+        return timeout;
+    }
+
     @Override
     public void append(AlertEvent event) {
+        String json;
         try {
-            String json = EventCodec.encode(event);
-            var async = connection().async();
-            async.lpush(prefix + "history", json);
-            async.ltrim(prefix + "history", 0, maxHistory - 1L);
-        } catch (JsonProcessingException | RuntimeException e) {
+            json = EventCodec.encode(event);
+        } catch (JsonProcessingException e) {
             failed(e);
+            return;
         }
+        connection().thenCompose(c -> {
+            var async = c.async();
+            async.lpush(prefix + "history", json);
+            return async.ltrim(prefix + "history", 0, maxHistory - 1L);
+        }).exceptionally(e -> {
+            failed(e);
+            return null;
+        });
     }
 
     /**
@@ -116,10 +162,14 @@ public final class RedisAlertStore implements AlertStore, AutoCloseable {
     public List<AlertEvent> recent(int max) {
         List<AlertEvent> out = new ArrayList<>();
         try {
-            for (String json : connection().sync().lrange(prefix + "history", 0, Math.max(0, max - 1L))) {
+            StatefulRedisConnection<String, String> c = connection().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            for (String json : c.sync().lrange(prefix + "history", 0, Math.max(0, max - 1L))) {
                 out.add(EventCodec.decode(json));
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the Redis alert store", e);
+        } catch (JsonProcessingException | ExecutionException | TimeoutException | RuntimeException e) {
             failed(e);
             throw new IllegalStateException("Redis alert store unavailable: " + e, e);
         }
@@ -131,7 +181,7 @@ public final class RedisAlertStore implements AlertStore, AutoCloseable {
         return failures.get();
     }
 
-    private void failed(Exception e) {
+    private void failed(Throwable e) {
         failures.incrementAndGet();
         if (failureLogged.compareAndSet(false, true)) {
             LOG.warn("Redis alert store failed ({}); claims fail open, further failures are counted only", e.toString());
@@ -140,11 +190,13 @@ public final class RedisAlertStore implements AlertStore, AutoCloseable {
 
     @Override
     public void close() {
+        CompletableFuture<StatefulRedisConnection<String, String>> c;
         synchronized (lock) {
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
+            c = connection;
+            connection = null;
+        }
+        if (c != null) {
+            c.thenAccept(StatefulRedisConnection::close);
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

@@ -71,4 +71,25 @@ class FindingsRuleTest {
                     .satisfies(f -> assertThat(f.labels()).containsEntry("category", "n_plus_one"));
         }
     }
+
+    @Test
+    void theDefaultsForAHubIncludeTheFindingsRuleAndItFires() {
+        MockClock clock = new MockClock();
+        clock.add(Duration.ofMillis(1_700_000_000_000L));
+        try (Perf perf = Perf.builder().clock(clock).registry(new SimpleMeterRegistry()).autoTick(false)
+                .systemMetrics(false).jvmMetrics(false).build()) {
+            List<io.github.perfkit.alerts.AlertRule> rules = io.github.perfkit.alerts.config.RuleLoader.defaults(perf);
+            assertThat(rules).hasSize(io.github.perfkit.alerts.config.RuleLoader.defaults().size() + 1);
+            assertThat(rules.get(rules.size() - 1)).isInstanceOf(FindingsRule.class)
+                    .extracting(io.github.perfkit.alerts.AlertRule::name).isEqualTo("diagnosis-findings");
+            try (AlertEngine engine = AlertEngine.builder().perf(perf).rules(rules).build()) {
+                Instant now = Instant.ofEpochMilli(clock.wallTime());
+                perf.diagnosis().report(new Finding("n", FindingCategory.N_PLUS_ONE, "app.A.list", "select 1",
+                        Map.of(), List.of(), now, now, "batch it", true));
+                clock.add(Duration.ofSeconds(1));
+                engine.evaluate();
+                assertThat(engine.activeAlerts()).extracting(AlertEvent::rule).contains("diagnosis-findings");
+            }
+        }
+    }
 }

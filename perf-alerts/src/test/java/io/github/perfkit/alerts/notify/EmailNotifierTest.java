@@ -9,17 +9,11 @@ import io.github.perfkit.alerts.AlertLevel;
 import io.github.perfkit.alerts.Sim;
 import io.github.perfkit.alerts.ThresholdRule;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,40 +29,36 @@ class EmailNotifierTest {
     private static SmtpTestServer tlsServer;
     private static SmtpTestServer plainServer;
 
+    /** A server whose certificate is trusted by {@link #wrongNameClientTls} but names another host. */
+    private static SmtpTestServer wrongNameServer;
+    private static SSLContext wrongNameClientTls;
+
+    private static SSLContext[] selfSigned(String file, String dname, String san) throws Exception {
+        return TestCertificates.selfSigned(dir, file, dname, san);
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        Path ks = dir.resolve("smtp.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "smtp", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
-            store.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, "changeit".toCharArray());
-        serverTls = SSLContext.getInstance("TLS");
-        serverTls.init(kmf.getKeyManagers(), null, null);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        clientTls = SSLContext.getInstance("TLS");
-        clientTls.init(null, tmf.getTrustManagers(), null);
+        SSLContext[] good = selfSigned("smtp.p12", "CN=localhost", "ip:127.0.0.1,dns:localhost");
+        serverTls = good[0];
+        clientTls = good[1];
+        SSLContext[] other = selfSigned("other.p12", "CN=mail.other.example", "dns:mail.other.example");
+        wrongNameClientTls = other[1];
         tlsServer = new SmtpTestServer(serverTls);
         plainServer = new SmtpTestServer(null);
+        wrongNameServer = new SmtpTestServer(other[0]);
     }
 
     @AfterAll
     static void stop() throws IOException {
         tlsServer.close();
         plainServer.close();
+        wrongNameServer.close();
     }
 
     @Test
     void mailArrivesOverStartTlsWithCredentials() {
+        int before = tlsServer.mails.size();
         EmailNotifier email = EmailNotifier.builder("127.0.0.1", tlsServer.port()).from("perfkit@example.com")
                 .to("ops@example.com").to("dev@example.com").credentials("alice", "s3cret").sslContext(clientTls)
                 .build();
@@ -80,9 +70,9 @@ class EmailNotifierTest {
             sim.advance();
             sim.record("cpu", 0.95);
             engine.evaluate();
-            await().atMost(Duration.ofSeconds(15)).until(() -> !tlsServer.mails.isEmpty());
+            await().atMost(Duration.ofSeconds(15)).until(() -> tlsServer.mails.size() > before);
         }
-        SmtpTestServer.Mail mail = tlsServer.mails.get(0);
+        SmtpTestServer.Mail mail = tlsServer.mails.get(before);
         assertThat(mail.tls()).isTrue();
         assertThat(mail.authPlain()).isEqualTo("\0alice\0s3cret");
         assertThat(mail.authInClear()).isFalse();
@@ -138,6 +128,58 @@ class EmailNotifierTest {
                 io.github.perfkit.alerts.AlertEvent.Kind.FIRING, "[HIGH] r on s{tag=x\r\nBcc: evil@x.y}", "d", 1,
                 java.util.List.of(), java.util.List.of(), java.time.Instant.EPOCH, null, null, java.time.Instant.EPOCH,
                 1, null);
+        return new io.github.perfkit.alerts.AlertNotification(java.util.List.of(e), java.time.Instant.EPOCH);
+    }
+
+    @Test
+    void anEngineRunningOnItsOwnThreadDeliversOverStartTls() {
+        int before = tlsServer.mails.size();
+        EmailNotifier email = EmailNotifier.builder("127.0.0.1", tlsServer.port()).from("perfkit@example.com")
+                .to("ops@example.com").credentials("alice", "s3cret").sslContext(clientTls).build();
+        Sim sim = new Sim();
+        try (AlertEngine engine = AlertEngine.builder().history(sim.history).clock(sim.clock)
+                .rules(ThresholdRule.builder("disk-full").metric("disk").threshold(0.9).build())
+                .notifier(email).build()) {
+            sim.advance();
+            sim.record("disk", 0.97);
+            engine.start(Duration.ofMillis(50)); // evaluations on the engine's thread, delivery on the notifier's
+            await().atMost(Duration.ofSeconds(15)).until(() -> tlsServer.mails.size() > before);
+        }
+        SmtpTestServer.Mail mail = tlsServer.mails.get(before);
+        assertThat(mail.tls()).isTrue();
+        assertThat(mail.authInClear()).isFalse();
+        assertThat(mail.data()).contains("disk-full");
+    }
+
+    @Test
+    void aCertificateForAnotherHostFailsTheStartTlsHandshakeBeforeAnyCredentialIsSent() {
+        EmailNotifier email = EmailNotifier.builder("127.0.0.1", wrongNameServer.port()).from("perfkit@example.com")
+                .to("ops@example.com").credentials("alice", "s3cret").sslContext(wrongNameClientTls).build();
+        assertThatThrownBy(() -> email.send(notification())).isInstanceOf(IOException.class);
+        assertThat(wrongNameServer.commands).anyMatch(c -> c.equalsIgnoreCase("STARTTLS"))
+                .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH"))
+                .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("MAIL"));
+        assertThat(wrongNameServer.mails).isEmpty();
+    }
+
+    @Test
+    void anUntrustedCertificateFailsTheStartTlsHandshake() throws Exception {
+        int commands = tlsServer.commands.size();
+        SSLContext jdkDefaults = SSLContext.getInstance("TLS");
+        jdkDefaults.init(null, null, null); // the JDK's trust store: does not trust the self-signed test certificate
+        EmailNotifier email = EmailNotifier.builder("127.0.0.1", tlsServer.port()).from("perfkit@example.com")
+                .to("ops@example.com").credentials("alice", "s3cret").sslContext(jdkDefaults).build();
+        assertThatThrownBy(() -> email.send(notification())).isInstanceOf(IOException.class);
+        assertThat(tlsServer.commands.subList(commands, tlsServer.commands.size()))
+                .noneMatch(c -> c.toUpperCase(java.util.Locale.ROOT).startsWith("AUTH"));
+    }
+
+    private static io.github.perfkit.alerts.AlertNotification notification() {
+        io.github.perfkit.alerts.AlertEvent e = new io.github.perfkit.alerts.AlertEvent("a1", "cpu-high", "cpu",
+                java.util.Map.of(), AlertLevel.HIGH, io.github.perfkit.alerts.AlertState.FIRING,
+                io.github.perfkit.alerts.AlertEvent.Kind.FIRING, "[HIGH] cpu-high on cpu", "cpu is high", 0.95,
+                java.util.List.of(), java.util.List.of(), java.time.Instant.EPOCH, java.time.Instant.EPOCH, null,
+                java.time.Instant.EPOCH, 1, null);
         return new io.github.perfkit.alerts.AlertNotification(java.util.List.of(e), java.time.Instant.EPOCH);
     }
 }

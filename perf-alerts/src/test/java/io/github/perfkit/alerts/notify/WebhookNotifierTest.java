@@ -196,7 +196,7 @@ class WebhookNotifierTest {
     void readTimeoutBoundsAHangingServer() {
         WebhookNotifier n = webhook("/hang").readTimeout(Duration.ofMillis(300)).build();
         assertThatThrownBy(() -> n.send(notification(AlertLevel.HIGH)))
-                .isInstanceOf(java.net.http.HttpTimeoutException.class);
+                .isInstanceOf(java.net.SocketTimeoutException.class);
     }
 
     @Test
@@ -228,5 +228,87 @@ class WebhookNotifierTest {
         assertThatThrownBy(() -> webhook("/ok").header("X-Evil", "a\r\nHost: b"))
                 .hasMessageContaining("CR/LF");
         assertThat(webhook("/ok").bearerToken("s3cret").build().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theNameIsResolvedOncePerSendAndTheVettedAddressIsTheOneConnectedTo() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        int port = server.getAddress().getPort();
+        WebhookNotifier n = WebhookNotifier.builder(URI.create("http://alerts.example.test:" + port + "/ok"))
+                .allowPrivateTargets(true).resolver(host -> {
+                    assertThat(host).isEqualTo("alerts.example.test");
+                    lookups.incrementAndGet();
+                    return new InetAddress[] {InetAddress.getLoopbackAddress()};
+                }).build();
+        int before = bodies.size();
+        n.send(notification(AlertLevel.HIGH));
+        n.send(notification(AlertLevel.HIGH));
+        assertThat(lookups.get()).isEqualTo(2);
+        assertThat(bodies).hasSize(before + 2);
+        assertThat(headers.get(headers.size() - 1).get("Host")).containsExactly("alerts.example.test:" + port);
+    }
+
+    @Test
+    void aDnsAnswerThatChangesAfterTheCheckCannotRedirectThePost() {
+        // DNS rebinding: the first answer is public (TEST-NET-1, unreachable here), any later one is loopback;
+        // the notifier must connect to the address it vetted and never look the name up again
+        AtomicInteger lookups = new AtomicInteger();
+        int port = server.getAddress().getPort();
+        WebhookNotifier n = WebhookNotifier.builder(URI.create("http://rebind.example.test:" + port + "/ok"))
+                .connectTimeout(Duration.ofMillis(300)).resolver(host -> new InetAddress[] {
+                    lookups.incrementAndGet() == 1 ? InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 1})
+                            : InetAddress.getLoopbackAddress()}).build();
+        int before = bodies.size();
+        assertThatThrownBy(() -> n.send(notification(AlertLevel.HIGH))).isInstanceOf(IOException.class);
+        assertThat(lookups.get()).isEqualTo(1);
+        assertThat(bodies).hasSize(before);
+        // the next send resolves again and gets the loopback answer, which the check refuses
+        assertThatThrownBy(() -> n.send(notification(AlertLevel.HIGH))).isInstanceOf(IOException.class)
+                .hasMessageContaining("internal address");
+        assertThat(bodies).hasSize(before);
+    }
+
+    @Test
+    void headersTheNotifierSetsItselfOrThatAreNotTokensAreRefused() {
+        assertThatThrownBy(() -> webhook("/ok").header("Host", "evil")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> webhook("/ok").header("X Bad", "v")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void httpsPostsToATrustedServerAndRefusesACertificateForAnotherHost(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        javax.net.ssl.SSLContext[] good = TestCertificates.selfSigned(dir, "web.p12", "CN=localhost",
+                "ip:127.0.0.1,dns:localhost");
+        javax.net.ssl.SSLContext[] other = TestCertificates.selfSigned(dir, "other.p12", "CN=hooks.other.example",
+                "dns:hooks.other.example");
+        List<String> received = new CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        com.sun.net.httpserver.HttpsServer wrong = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(good[0]));
+        wrong.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(other[0]));
+        for (com.sun.net.httpserver.HttpsServer srv : List.of(https, wrong)) {
+            srv.createContext("/hook", ex -> {
+                received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                reply(ex, 204);
+            });
+            srv.setExecutor(executor);
+            srv.start();
+        }
+        try {
+            WebhookNotifier ok = WebhookNotifier.builder(URI.create("https://127.0.0.1:"
+                    + https.getAddress().getPort() + "/hook")).allowPrivateTargets(true).sslContext(good[1]).build();
+            ok.send(notification(AlertLevel.HIGH));
+            assertThat(received).singleElement().satisfies(b -> assertThat(b).contains("cpu-high"));
+            // trusted certificate, but it names another host: the handshake fails, nothing is posted
+            WebhookNotifier mismatch = WebhookNotifier.builder(URI.create("https://127.0.0.1:"
+                    + wrong.getAddress().getPort() + "/hook")).allowPrivateTargets(true).sslContext(other[1]).build();
+            assertThatThrownBy(() -> mismatch.send(notification(AlertLevel.HIGH))).isInstanceOf(IOException.class);
+            assertThat(received).hasSize(1);
+        } finally {
+            https.stop(0);
+            wrong.stop(0);
+        }
     }
 }

@@ -34,7 +34,7 @@ class RedisAlertStoreIT {
             port = s.getLocalPort();
         }
         redis = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                "--save", "", "--appendonly", "no", "--enable-debug-command", "local").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         hook = new Thread(redis::destroyForcibly);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -90,8 +90,11 @@ class RedisAlertStoreIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> a.events.size() + b.events.size() >= 1);
             await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
                     .until(() -> a.events.size() + b.events.size() == 1);
-            assertThat(a.events).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRING);
-            assertThat(nodeB.stats().notificationsSuppressed()).isEqualTo(1);
+            // the claims are asynchronous: either node may win, exactly one sends
+            List<AlertEvent> sent = a.events.isEmpty() ? b.events : a.events;
+            assertThat(sent).extracting(AlertEvent::kind).containsExactly(AlertEvent.Kind.FIRING);
+            assertThat(nodeA.stats().notificationsSuppressed() + nodeB.stats().notificationsSuppressed())
+                    .isEqualTo(1);
             // both nodes' FIRING transitions are in the shared history, newest first
             await().atMost(Duration.ofSeconds(5)).until(() -> nodeB.sharedHistory(10).size() == 2);
             assertThat(nodeA.sharedHistory(10)).extracting(AlertEvent::rule).containsExactly("errors", "errors");
@@ -117,6 +120,69 @@ class RedisAlertStoreIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> c.events.size() == 1);
             assertThat(store.failures()).isPositive();
             assertThat(node.sharedHistory(10)).hasSize(1); // falls back to the local history
+        }
+    }
+
+    @Test
+    void aSleepingRedisDelaysNeitherTheTickNorTheNotifications() throws Exception {
+        Collect c = new Collect();
+        Sim sim = new Sim();
+        try (RedisAlertStore store = RedisAlertStore.create("redis://127.0.0.1:" + port, "t3:", 10,
+                Duration.ofMillis(300));
+             AlertEngine node = AlertEngine.builder().history(sim.history).clock(sim.clock).store(store).notifier(c)
+                     .rules(ThresholdRule.builder("errors").metric("errors").threshold(10).build(),
+                             ThresholdRule.builder("latency").metric("latency").threshold(1).build()).build()) {
+            // a first claim through a healthy Redis: the connection is up
+            sim.advance();
+            sim.record("errors", 12);
+            node.evaluate();
+            await().atMost(Duration.ofSeconds(10)).until(() -> c.events.size() == 1);
+            assertThat(store.failures()).isZero();
+
+            // pause the server for 4 s from another connection
+            long[] sleepEnded = new long[1];
+            Thread pauser;
+            try (Socket raw = new Socket("127.0.0.1", port)) {
+                raw.setSoTimeout(20_000);
+                raw.getOutputStream().write("DEBUG SLEEP 4\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                raw.getOutputStream().flush();
+                pauser = new Thread(() -> {
+                    try {
+                        int ch = raw.getInputStream().read(); // '+' of +OK once the sleep is over
+                        sleepEnded[0] = ch < 0 ? -1 : System.nanoTime();
+                    } catch (IOException e) {
+                        sleepEnded[0] = -1;
+                    }
+                });
+                pauser.start();
+                TimeUnit.MILLISECONDS.sleep(200); // the command reaches the server
+
+                long[] tickNanos = new long[2];
+                long t0 = System.nanoTime();
+                sim.advance();
+                sim.record("errors", 12);
+                sim.record("latency", 3);
+                node.evaluate(); // latency fires
+                tickNanos[0] = System.nanoTime() - t0;
+                sim.advance();
+                sim.record("errors", 1); // errors resolves
+                sim.record("latency", 3);
+                long t1 = System.nanoTime();
+                node.evaluate();
+                tickNanos[1] = System.nanoTime() - t1;
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.events.size() == 3);
+                long delivered = System.nanoTime();
+                pauser.join(20_000);
+                assertThat(sleepEnded[0]).isPositive();
+                // both notifications went out (fail open after the 300 ms claim timeout) before Redis woke up
+                assertThat(delivered).isLessThan(sleepEnded[0]);
+                assertThat(c.events).extracting(e -> e.rule() + " " + e.kind())
+                        .containsExactlyInAnyOrder("errors FIRING", "latency FIRING", "errors RESOLVED");
+                // the ticks did not wait for the claims (they would take the 300 ms timeout or the 4 s sleep)
+                assertThat(tickNanos[0]).isLessThan(TimeUnit.MILLISECONDS.toNanos(250));
+                assertThat(tickNanos[1]).isLessThan(TimeUnit.MILLISECONDS.toNanos(250));
+            }
         }
     }
 
