@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Thread leak: live threads ({@code perfkit.jvm.threads.live}) rising steadily over the window
  * (least-squares slope at least {@code minThreadsPerMinute}, R&sup2; at least {@code minR2}, growth
- * at least {@code minGrowth}). The description names the thread-name prefixes that grew the most,
+ * at least {@code minGrowth}), judged once the samples span 40 % of the window (so the threads a starting
+ * application creates are not a leak). The description names the thread-name prefixes that grew the most,
  * from a supplier of thread counts by name prefix (default: the live threads of this JVM, names with
  * digit runs replaced by {@code #}, e.g. {@code pool-#-thread-#}); the detector keeps snapshots of that
  * supplier over the window (at most one per {@code window/10}, bounded) to compare with.
@@ -41,6 +42,8 @@ public final class ThreadLeakDetector extends AbstractRule {
     private static final int TOP = 5;
 
     private final String metric;
+    /** Share of the window the samples must span before a trend is judged. */
+    static final double MIN_COVERAGE = 0.4;
     private final Duration window;
     private final double minR2;
     private final double minPerMinute;
@@ -100,7 +103,10 @@ public final class ThreadLeakDetector extends AbstractRule {
         for (TimeSeries s : context.window(metric, Tags.empty(), window)) {
             List<DataPoint> points = Series.points(s, Series.Pick.AVG);
             Stats.Fit fit = Stats.fit(points);
-            if (fit == null || points.size() < 3) {
+            // The fit must cover a good part of the window: over the first seconds of a process, the threads a
+            // starting application creates look like a steep, steady rise.
+            if (fit == null || points.size() < 3 || points.get(points.size() - 1).epochMillis()
+                    - points.get(0).epochMillis() < window.toMillis() * MIN_COVERAGE) {
                 continue;
             }
             double growth = points.get(points.size() - 1).value() - points.get(0).value();

@@ -76,6 +76,17 @@ class DetectorsTest {
     }
 
     @Test
+    void threadsCreatedWhileAnApplicationStartsAreNotALeak() {
+        ThreadLeakDetector d = ThreadLeakDetector.builder().window(Duration.ofMinutes(15)).build();
+        // Start-up: 10 -> 70 threads in the first 30 s, a perfect line — but only 30 s of a 15 min window.
+        for (int i = 0; i <= 6; i++) {
+            sim.record(MetricNames.JVM_THREADS_LIVE, 10 + 10 * i);
+            assertThat(d.evaluate(sim.context())).noneMatch(Finding::active);
+            sim.advance(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void threadLeakNamesThePrefixesThatGrew() {
         Map<String, Integer> names = new HashMap<>(Map.of("main", 1, "http-nio-#-exec-#", 10));
         ThreadLeakDetector d = ThreadLeakDetector.builder().window(Duration.ofMinutes(10))
