@@ -13,6 +13,8 @@ import io.github.perfkit.core.internal.tracking.DefaultPerformanceTracker;
 import io.github.perfkit.core.metrics.CardinalityGuard;
 import io.github.perfkit.core.metrics.JvmMetrics;
 import io.github.perfkit.core.metrics.SystemMetrics;
+import io.github.perfkit.core.profiling.JfrProfiler;
+import io.github.perfkit.core.profiling.ProfilingConfig;
 import io.github.perfkit.core.spi.StatusContributor;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,6 +79,10 @@ public final class Perf implements AutoCloseable {
     private final MetricsHistory history;
     private final HealthRegistry health;
     private final ContinuousDiagnosis diagnosis;
+    private final ProfilingConfig profilingConfig;
+    private final Object profilerLock = new Object();
+    private @Nullable JfrProfiler jfrProfiler;
+    private volatile boolean closed;
     private final List<StatusContributor> contributors = new CopyOnWriteArrayList<>();
     private final TickScheduler scheduler;
     private final TickScheduler.Job tickJob;
@@ -105,6 +111,7 @@ public final class Perf implements AutoCloseable {
         this.history = MetricsHistory.create(b.historyConfig);
         this.health = HealthRegistry.create(b.healthConfig, clock);
         this.diagnosis = ContinuousDiagnosis.create(b.diagnosisConfig, clock);
+        this.profilingConfig = b.profilingConfig;
         if (b.diagnosisEnabled) {
             diagnosis.start();
         }
@@ -196,6 +203,27 @@ public final class Perf implements AutoCloseable {
      */
     public ContinuousDiagnosis diagnosis() {
         return diagnosis;
+    }
+
+    /**
+     * The hub's JFR profiler (on-demand and continuous recordings, at most one on-demand recording at a
+     * time), created on first use with the configuration given to {@link Builder#profiling(ProfilingConfig)}
+     * and closed with the hub. Every part of an application that records profiles (the endpoints, the
+     * dashboard, user code) should use this one, so the one-recording rule holds for the whole hub.
+     *
+     * @return the profiler
+     * @throws IllegalStateException if the hub is closed
+     */
+    public JfrProfiler profiling() {
+        synchronized (profilerLock) {
+            if (closed) {
+                throw new IllegalStateException("the Perf hub is closed");
+            }
+            if (jfrProfiler == null) {
+                jfrProfiler = JfrProfiler.create(profilingConfig);
+            }
+            return jfrProfiler;
+        }
     }
 
     /**
@@ -317,6 +345,12 @@ public final class Perf implements AutoCloseable {
     public void close() {
         scheduler.close();
         diagnosis.close();
+        synchronized (profilerLock) {
+            closed = true;
+            if (jfrProfiler != null) {
+                jfrProfiler.close();
+            }
+        }
         health.close();
         if (jvmMetrics != null) {
             jvmMetrics.close();
@@ -332,6 +366,7 @@ public final class Perf implements AutoCloseable {
         private HistoryConfig historyConfig = HistoryConfig.ofDefaults();
         private HealthConfig healthConfig = HealthConfig.ofDefaults();
         private DiagnosisConfig diagnosisConfig = DiagnosisConfig.ofDefaults();
+        private ProfilingConfig profilingConfig = ProfilingConfig.ofDefaults();
         private boolean diagnosisEnabled;
         private Duration tickInterval = Duration.ofSeconds(1);
         private boolean autoTick = true;
@@ -405,6 +440,15 @@ public final class Perf implements AutoCloseable {
          */
         public Builder diagnosis(DiagnosisConfig config) {
             this.diagnosisConfig = Objects.requireNonNull(config, "diagnosis");
+            return this;
+        }
+
+        /**
+         * @param config recording limits, temp directory and settings of {@link Perf#profiling()}
+         * @return this builder
+         */
+        public Builder profiling(ProfilingConfig config) {
+            this.profilingConfig = Objects.requireNonNull(config, "profiling");
             return this;
         }
 

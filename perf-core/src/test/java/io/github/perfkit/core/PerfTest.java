@@ -23,6 +23,21 @@ import org.junit.jupiter.api.Test;
 class PerfTest {
 
     @Test
+    void theHubOwnsOneProfilerSoOnlyOneOnDemandRecordingRunsAtATimeAndItClosesWithTheHub() throws Exception {
+        Perf perf = Perf.builder().registry(new SimpleMeterRegistry()).autoTick(false).systemMetrics(false)
+                .profiling(io.github.perfkit.core.profiling.ProfilingConfig.ofDefaults()).build();
+        io.github.perfkit.core.profiling.JfrProfiler profiler = perf.profiling();
+        assertThat(perf.profiling()).isSameAs(profiler);
+        io.github.perfkit.core.profiling.ProfileRecording running =
+                profiler.record(io.github.perfkit.core.profiling.ProfileSettings.CPU, Duration.ofMinutes(1));
+        assertThatThrownBy(() -> perf.profiling().record(io.github.perfkit.core.profiling.ProfileSettings.CPU,
+                Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        perf.close();
+        assertThat(running.isDone()).as("closing the hub ends its recording").isTrue();
+        assertThatThrownBy(perf::profiling).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void tickFeedsTheHistoryFromTrackerAndCollectors() {
         MockClock clock = new MockClock();
         SimpleMeterRegistry registry = new SimpleMeterRegistry(io.micrometer.core.instrument.simple.SimpleConfig.DEFAULT, clock);

@@ -51,6 +51,13 @@ public interface JfrProfiler extends AutoCloseable {
     ProfileRecording record(ProfileSettings settings, Duration duration) throws IOException;
 
     /**
+     * The limits and settings this profiler was created with.
+     *
+     * @return the configuration
+     */
+    ProfilingConfig config();
+
+    /**
      * The running on-demand recording, if any.
      *
      * @return the recording

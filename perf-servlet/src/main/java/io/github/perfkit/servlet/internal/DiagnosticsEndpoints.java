@@ -19,7 +19,6 @@ import io.github.perfkit.core.profiling.ProfileComparison;
 import io.github.perfkit.core.profiling.ProfileRecording;
 import io.github.perfkit.core.profiling.ProfileResult;
 import io.github.perfkit.core.profiling.ProfileSettings;
-import io.github.perfkit.core.profiling.ProfilingConfig;
 import io.github.perfkit.core.spi.StatusContributor;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -117,7 +116,6 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     private final Function<Object, byte[]> json;
     private final Predicate<HttpServletRequest> bearer;
     private final long maxUploadBytes;
-    private final ProfilingConfig profilingConfig;
     private final ProfileAnalyzer analyzer = ProfileAnalyzer.ofDefaults();
     private final byte[] csrfToken;
     private final String csrfTokenText;
@@ -140,22 +138,20 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
      * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
      */
     public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer) {
-        this(perf, json, bearer, ProfilingConfig.ofDefaults(), DEFAULT_MAX_UPLOAD_BYTES);
+        this(perf, json, bearer, DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     /**
      * @param perf the hub (findings, status sections, clock)
      * @param json renders a tree of maps, lists, strings, numbers, booleans and nulls as JSON bytes
      * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
-     * @param profilingConfig the configuration of the JFR profiler created on the first recording
      * @param maxUploadBytes the largest accepted upload, at least 1 KiB
      */
     public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer,
-            ProfilingConfig profilingConfig, long maxUploadBytes) {
+            long maxUploadBytes) {
         this.perf = Objects.requireNonNull(perf, "perf");
         this.json = Objects.requireNonNull(json, "json");
         this.bearer = Objects.requireNonNull(bearer, "bearer");
-        this.profilingConfig = Objects.requireNonNull(profilingConfig, "profilingConfig");
         if (maxUploadBytes < 1024) {
             throw new IllegalArgumentException("maxUploadBytes must be at least 1024, was " + maxUploadBytes);
         }
@@ -401,7 +397,9 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
             }
             if (profiler == null) {
                 try {
-                    profiler = JfrProfiler.create(profilingConfig);
+                    // The hub's profiler: one on-demand recording at a time for the whole hub, configured by
+                    // Perf.Builder.profiling(..), closed with the hub.
+                    profiler = perf.profiling();
                 } catch (RuntimeException | LinkageError e) {
                     LOG.warn("Perfkit: JDK Flight Recorder is unavailable: {}", e.toString());
                     throw new Refusal(503, "unavailable", "JDK Flight Recorder is unavailable in this JVM: " + e);
@@ -416,7 +414,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         if (duration == null) {
             duration = DEFAULT_RECORDING;
         }
-        Duration max = profilingConfig.maxDuration();
+        Duration max = perf.profiling().config().maxDuration();
         if (duration.compareTo(MIN_RECORDING) < 0 || duration.compareTo(max) > 0) {
             throw new BadRequest("duration", "must be between 1s and " + max.toSeconds() + "s");
         }
@@ -477,8 +475,8 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("continuous", jfr.isContinuousRunning());
-        out.put("maxAgeSeconds", profilingConfig.continuousMaxAge().toSeconds());
-        out.put("maxSizeBytes", profilingConfig.continuousMaxSize());
+        out.put("maxAgeSeconds", perf.profiling().config().continuousMaxAge().toSeconds());
+        out.put("maxSizeBytes", perf.profiling().config().continuousMaxSize());
         return out;
     }
 
@@ -577,7 +575,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         }
         out.put("continuous", jfr != null && jfr.isContinuousRunning());
         out.put("settings", SETTINGS);
-        out.put("maxDurationSeconds", profilingConfig.maxDuration().toSeconds());
+        out.put("maxDurationSeconds", perf.profiling().config().maxDuration().toSeconds());
         out.put("maxUploadBytes", maxUploadBytes);
         return out;
     }
@@ -1312,11 +1310,14 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
             e.discard();
         }
         if (p != null) {
-            try {
-                p.close();
-            } catch (RuntimeException e) {
-                LOG.debug("Perfkit: closing the profiler failed", e);
-            }
+            // The profiler is the hub's: it stays open, but a recording these endpoints started ends here.
+            p.current().ifPresent(r -> {
+                try {
+                    r.stop();
+                } catch (RuntimeException e) {
+                    LOG.debug("Perfkit: stopping the running recording failed", e);
+                }
+            });
         }
         if (dir != null) {
             deleteQuietly(dir);

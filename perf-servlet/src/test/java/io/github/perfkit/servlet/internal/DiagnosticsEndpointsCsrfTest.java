@@ -146,8 +146,7 @@ class DiagnosticsEndpointsCsrfTest {
 
     @Test
     void uploadCapBelowOneKibIsRefused() {
-        assertThatThrownBy(() -> new DiagnosticsEndpoints(perf, b -> new byte[0], r -> false,
-                io.github.perfkit.core.profiling.ProfilingConfig.ofDefaults(), 100))
+        assertThatThrownBy(() -> new DiagnosticsEndpoints(perf, b -> new byte[0], r -> false, 100))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxUploadBytes");
     }
 }

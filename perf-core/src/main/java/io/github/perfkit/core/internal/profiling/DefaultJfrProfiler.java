@@ -100,6 +100,11 @@ public final class DefaultJfrProfiler implements JfrProfiler {
     }
 
     @Override
+    public ProfilingConfig config() {
+        return config;
+    }
+
+    @Override
     public Optional<ProfileRecording> current() {
         synchronized (lock) {
             return current == null || current.isDone() ? Optional.empty() : Optional.of(current);
