@@ -163,6 +163,21 @@ public class PerfkitProperties {
         /** Addresses of reverse proxies whose X-Forwarded-For is trusted. */
         private List<String> trustedProxies = new ArrayList<>();
 
+        /**
+         * Who may use the endpoints besides loopback clients and bearer-token holders: 'loopback' (nobody else) or
+         * 'authenticated' (also any request the host's security, e.g. Spring Security, authenticated).
+         */
+        private Access access = Access.LOOPBACK;
+
+        /** With access=authenticated: roles of which the user needs one (empty: any authenticated user). */
+        private List<String> accessRoles = new ArrayList<>();
+
+        /**
+         * Whether Spring Security's CSRF check skips POST requests to the endpoints (Perfkit's own POST actions
+         * carry their own CSRF protection); only with Spring Security on the classpath.
+         */
+        private boolean csrfExempt = true;
+
         /** @return whether the servlet part is registered */
         public boolean isEnabled() {
             return enabled;
@@ -226,6 +241,53 @@ public class PerfkitProperties {
         public void setTrustedProxies(List<String> trustedProxies) {
             this.trustedProxies = new ArrayList<>(Objects.requireNonNull(trustedProxies, "trustedProxies"));
         }
+
+        /** @return who may use the endpoints besides loopback clients and token holders */
+        public Access getAccess() {
+            return access;
+        }
+
+        /** @param access who may use the endpoints besides loopback clients and token holders */
+        public void setAccess(Access access) {
+            this.access = Objects.requireNonNull(access, "perfkit.servlet.access");
+        }
+
+        /** @return the roles of which an authenticated user needs one (empty: any) */
+        public List<String> getAccessRoles() {
+            return accessRoles;
+        }
+
+        /**
+         * @param accessRoles the roles of which an authenticated user needs one (empty: any)
+         * @throws IllegalArgumentException if a role is blank
+         */
+        public void setAccessRoles(List<String> accessRoles) {
+            Objects.requireNonNull(accessRoles, "perfkit.servlet.access-roles");
+            for (String role : accessRoles) {
+                if (role == null || role.isBlank()) {
+                    throw new IllegalArgumentException("perfkit.servlet.access-roles must not contain a blank role");
+                }
+            }
+            this.accessRoles = new ArrayList<>(accessRoles.stream().map(String::trim).toList());
+        }
+
+        /** @return whether Spring Security's CSRF check skips POST requests to the endpoints */
+        public boolean isCsrfExempt() {
+            return csrfExempt;
+        }
+
+        /** @param csrfExempt whether Spring Security's CSRF check skips POST requests to the endpoints */
+        public void setCsrfExempt(boolean csrfExempt) {
+            this.csrfExempt = csrfExempt;
+        }
+    }
+
+    /** Who may use the endpoints besides loopback clients and bearer-token holders. */
+    public enum Access {
+        /** Nobody else (the safe default). */
+        LOOPBACK,
+        /** Also requests the host's security authenticated (a user principal is set, e.g. by Spring Security). */
+        AUTHENTICATED
     }
 
     /** {@code @Timed} recording ({@code perfkit.timed.*}). Not thread-safe: bound once at startup. */
