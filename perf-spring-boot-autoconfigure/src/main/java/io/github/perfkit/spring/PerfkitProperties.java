@@ -348,7 +348,7 @@ public class PerfkitProperties {
 
         private final Redis redis = new Redis();
         private final Toggle annotations = new Toggle();
-        private final Toggle spring = new Toggle();
+        private final SpringCaches spring = new SpringCaches();
 
         /** @return whether the cache manager is created */
         public boolean isEnabled() {
@@ -386,16 +386,75 @@ public class PerfkitProperties {
             return annotations;
         }
 
-        /** @return whether a Spring {@code CacheManager} over Perfkit's caches is defined (for {@code @Cacheable}) */
-        public Toggle getSpring() {
+        /** @return the Spring {@code CacheManager} adapter properties (for {@code @Cacheable}) */
+        public SpringCaches getSpring() {
             return spring;
+        }
+    }
+
+    /**
+     * Spring {@code CacheManager} adapter ({@code perfkit.cache.spring.*}). Not thread-safe: bound once at startup.
+     */
+    public static class SpringCaches {
+        /** Whether a Spring CacheManager over Perfkit's caches is defined (for @Cacheable/@CacheEvict). */
+        private boolean enabled = true;
+
+        /**
+         * Value classes (fully qualified) that Spring caches may also store in Redis, as JSON; String, Long, Integer,
+         * Double and Boolean always may. Values of other classes stay in L1.
+         */
+        private List<String> valueTypes = new ArrayList<>();
+
+        /** @return whether the Spring cache manager is defined */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the Spring cache manager is defined */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the value classes Spring caches may store in Redis */
+        public List<String> getValueTypes() {
+            return valueTypes;
+        }
+
+        /**
+         * @param valueTypes the value classes (fully qualified names) Spring caches may store in Redis
+         * @throws IllegalArgumentException if a name is blank
+         */
+        public void setValueTypes(List<String> valueTypes) {
+            Objects.requireNonNull(valueTypes, "perfkit.cache.spring.value-types");
+            for (String type : valueTypes) {
+                if (type == null || type.isBlank()) {
+                    throw new IllegalArgumentException("perfkit.cache.spring.value-types must not contain a blank name");
+                }
+            }
+            this.valueTypes = new ArrayList<>(valueTypes.stream().map(String::trim).toList());
         }
     }
 
     /** Redis tier of the cache ({@code perfkit.cache.redis.*}). Not thread-safe: bound once at startup. */
     public static class Redis {
-        /** Redis URI (redis://host:port); the Redis tier is on when set. */
+        /**
+         * Redis URI (redis://host:port); the Redis tier is on when set, or, when not set, when Spring Data Redis's
+         * connection (spring.data.redis.*) is configured.
+         */
         private @Nullable String url;
+
+        /** Whether to reuse Spring Data Redis's connection settings (spring.data.redis.*) when url is not set. */
+        private boolean reuseSpringData = true;
+
+        /** @return whether Spring Data Redis's settings are reused when no URL is set */
+        public boolean isReuseSpringData() {
+            return reuseSpringData;
+        }
+
+        /** @param reuseSpringData whether Spring Data Redis's settings are reused when no URL is set */
+        public void setReuseSpringData(boolean reuseSpringData) {
+            this.reuseSpringData = reuseSpringData;
+        }
 
         /** Timeout of one Redis command; positive. */
         private Duration commandTimeout = Duration.ofMillis(50);
