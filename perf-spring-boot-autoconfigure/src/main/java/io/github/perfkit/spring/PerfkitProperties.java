@@ -2,7 +2,10 @@ package io.github.perfkit.spring;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -308,11 +311,73 @@ public class PerfkitProperties {
 
     /** Alert engine ({@code perfkit.alerts.*}). Not thread-safe: bound once at startup. */
     public static class Alerts {
-        /** Whether the alert engine runs with the default rule set. */
+        /** Whether the alert engine runs. */
         private boolean enabled = true;
 
         /** Period of the rule evaluation; positive. */
         private Duration interval = Duration.ofSeconds(5);
+
+        /** Whether Perfkit's default rule set is the base that rules-file and rules override by name. */
+        private boolean defaultRules = true;
+
+        /**
+         * YAML or JSON rule file (a Spring resource location, e.g. classpath:alerts.yaml or file:/etc/app/alerts.yaml);
+         * its rules replace default rules of the same name, 'enabled: false' removes one.
+         */
+        private @Nullable String rulesFile;
+
+        /** Whether an alert is raised for each diagnosed finding (when the continuous diagnosis is on). */
+        private boolean findings = true;
+
+        /** Simple threshold rules; each replaces a default or file rule of the same name. */
+        private List<InlineRule> rules = new ArrayList<>();
+
+        private final Notifiers notifiers = new Notifiers();
+
+        /** @return whether the default rule set is the base */
+        public boolean isDefaultRules() {
+            return defaultRules;
+        }
+
+        /** @param defaultRules whether the default rule set is the base */
+        public void setDefaultRules(boolean defaultRules) {
+            this.defaultRules = defaultRules;
+        }
+
+        /** @return the rule file location, or null */
+        public @Nullable String getRulesFile() {
+            return rulesFile;
+        }
+
+        /** @param rulesFile the rule file location, or null or blank for none */
+        public void setRulesFile(@Nullable String rulesFile) {
+            this.rulesFile = rulesFile == null || rulesFile.isBlank() ? null : rulesFile.trim();
+        }
+
+        /** @return whether findings raise alerts */
+        public boolean isFindings() {
+            return findings;
+        }
+
+        /** @param findings whether findings raise alerts */
+        public void setFindings(boolean findings) {
+            this.findings = findings;
+        }
+
+        /** @return the inline threshold rules */
+        public List<InlineRule> getRules() {
+            return rules;
+        }
+
+        /** @param rules the inline threshold rules */
+        public void setRules(List<InlineRule> rules) {
+            this.rules = new ArrayList<>(Objects.requireNonNull(rules, "perfkit.alerts.rules"));
+        }
+
+        /** @return the notifier properties */
+        public Notifiers getNotifiers() {
+            return notifiers;
+        }
 
         /** @return whether the alert engine runs */
         public boolean isEnabled() {
@@ -335,6 +400,364 @@ public class PerfkitProperties {
          */
         public void setInterval(Duration interval) {
             this.interval = positive("perfkit.alerts.interval", interval);
+        }
+    }
+
+    /**
+     * A simple threshold rule ({@code perfkit.alerts.rules[n].*}); validated by perf-alerts' rule loader, whose
+     * message names the rule and the field. Not thread-safe: bound once at startup.
+     */
+    public static class InlineRule {
+        /** Rule name (unique; replaces a default or file rule of the same name). */
+        private @Nullable String name;
+
+        /** Metric name in the history, e.g. perfkit.jvm.threads.live. */
+        private @Nullable String metric;
+
+        /** Comparison: >, >=, < or <=. */
+        private String comparison = ">";
+
+        /** Threshold the aggregated value is compared with. */
+        private @Nullable Double threshold;
+
+        /** Threshold at which a firing alert resolves (hysteresis); default: the threshold. */
+        private @Nullable Double resolveThreshold;
+
+        /** Aggregation over the window: last, avg, min, max, rate or pNN. */
+        private @Nullable String aggregation;
+
+        /** Window of the aggregation, e.g. 1m. */
+        private @Nullable String window;
+
+        /** How long the condition must hold before the alert fires, e.g. 2m. */
+        private @Nullable String forDuration;
+
+        /** Level: info, warning, high or critical. */
+        private @Nullable String level;
+
+        /** Tags the metric's series must have. */
+        private Map<String, String> tags = new LinkedHashMap<>();
+
+        /** Whether the rule is on; false removes a default or file rule of the same name. */
+        private boolean enabled = true;
+
+        /** @return the name */
+        public @Nullable String getName() {
+            return name;
+        }
+
+        /** @param name the name */
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        /** @return the metric */
+        public @Nullable String getMetric() {
+            return metric;
+        }
+
+        /** @param metric the metric */
+        public void setMetric(@Nullable String metric) {
+            this.metric = metric;
+        }
+
+        /** @return the comparison */
+        public String getComparison() {
+            return comparison;
+        }
+
+        /** @param comparison the comparison */
+        public void setComparison(String comparison) {
+            this.comparison = Objects.requireNonNull(comparison, "comparison");
+        }
+
+        /** @return the threshold */
+        public @Nullable Double getThreshold() {
+            return threshold;
+        }
+
+        /** @param threshold the threshold */
+        public void setThreshold(@Nullable Double threshold) {
+            this.threshold = threshold;
+        }
+
+        /** @return the resolve threshold, or null */
+        public @Nullable Double getResolveThreshold() {
+            return resolveThreshold;
+        }
+
+        /** @param resolveThreshold the resolve threshold, or null */
+        public void setResolveThreshold(@Nullable Double resolveThreshold) {
+            this.resolveThreshold = resolveThreshold;
+        }
+
+        /** @return the aggregation, or null for the loader's default */
+        public @Nullable String getAggregation() {
+            return aggregation;
+        }
+
+        /** @param aggregation the aggregation */
+        public void setAggregation(@Nullable String aggregation) {
+            this.aggregation = aggregation;
+        }
+
+        /** @return the window, or null for the loader's default */
+        public @Nullable String getWindow() {
+            return window;
+        }
+
+        /** @param window the window */
+        public void setWindow(@Nullable String window) {
+            this.window = window;
+        }
+
+        /** @return the for-duration, or null for none */
+        public @Nullable String getForDuration() {
+            return forDuration;
+        }
+
+        /** @param forDuration the for-duration */
+        public void setForDuration(@Nullable String forDuration) {
+            this.forDuration = forDuration;
+        }
+
+        /** @return the level, or null for the loader's default */
+        public @Nullable String getLevel() {
+            return level;
+        }
+
+        /** @param level the level */
+        public void setLevel(@Nullable String level) {
+            this.level = level;
+        }
+
+        /** @return the tags */
+        public Map<String, String> getTags() {
+            return tags;
+        }
+
+        /** @param tags the tags */
+        public void setTags(Map<String, String> tags) {
+            this.tags = new LinkedHashMap<>(Objects.requireNonNull(tags, "tags"));
+        }
+
+        /** @return whether the rule is on */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the rule is on */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Alert notifiers ({@code perfkit.alerts.notifiers.*}). Not thread-safe: bound once at startup. */
+    public static class Notifiers {
+        private final Toggle log = new Toggle();
+        private final Webhook webhook = new Webhook();
+        private final Email email = new Email();
+
+        /** @return the log notifier switch (on by default) */
+        public Toggle getLog() {
+            return log;
+        }
+
+        /** @return the webhook notifier properties */
+        public Webhook getWebhook() {
+            return webhook;
+        }
+
+        /** @return the email notifier properties */
+        public Email getEmail() {
+            return email;
+        }
+    }
+
+    /** Webhook notifier ({@code perfkit.alerts.notifiers.webhook.*}). Not thread-safe: bound once at startup. */
+    public static class Webhook {
+        /** Endpoint (http or https); the webhook notifier is on when set. */
+        private @Nullable String url;
+
+        /** Payload format: json (Perfkit's) or slack (Slack incoming webhook). */
+        private String format = "json";
+
+        /** Extra request headers (e.g. an API key). */
+        private Map<String, String> headers = new LinkedHashMap<>();
+
+        /** Whether loopback, private and link-local targets are allowed (refused by default against SSRF). */
+        private boolean allowPrivateTargets;
+
+        /** @return the endpoint, or null */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /** @param url the endpoint, or null or blank for none */
+        public void setUrl(@Nullable String url) {
+            this.url = url == null || url.isBlank() ? null : url.trim();
+        }
+
+        /** @return the format */
+        public String getFormat() {
+            return format;
+        }
+
+        /**
+         * @param format json or slack
+         * @throws IllegalArgumentException for another value
+         */
+        public void setFormat(String format) {
+            String f = Objects.requireNonNull(format, "perfkit.alerts.notifiers.webhook.format").trim()
+                    .toLowerCase(Locale.ROOT);
+            if (!f.equals("json") && !f.equals("slack")) {
+                throw new IllegalArgumentException(
+                        "perfkit.alerts.notifiers.webhook.format must be json or slack, was '" + format + "'");
+            }
+            this.format = f;
+        }
+
+        /** @return the extra headers */
+        public Map<String, String> getHeaders() {
+            return headers;
+        }
+
+        /** @param headers the extra headers */
+        public void setHeaders(Map<String, String> headers) {
+            this.headers = new LinkedHashMap<>(Objects.requireNonNull(headers, "headers"));
+        }
+
+        /** @return whether private targets are allowed */
+        public boolean isAllowPrivateTargets() {
+            return allowPrivateTargets;
+        }
+
+        /** @param allowPrivateTargets whether private targets are allowed */
+        public void setAllowPrivateTargets(boolean allowPrivateTargets) {
+            this.allowPrivateTargets = allowPrivateTargets;
+        }
+    }
+
+    /**
+     * Email notifier ({@code perfkit.alerts.notifiers.email.*}); the password is never logged. Not thread-safe:
+     * bound once at startup.
+     */
+    public static class Email {
+        /** SMTP host; the email notifier is on when set. */
+        private @Nullable String host;
+
+        /** SMTP port. */
+        private int port = 587;
+
+        /** Sender address. */
+        private @Nullable String from;
+
+        /** Recipient addresses. */
+        private List<String> to = new ArrayList<>();
+
+        /** SMTP user name (credentials are only sent inside TLS). */
+        private @Nullable String username;
+
+        /** SMTP password (never logged). */
+        private @Nullable String password;
+
+        /** Whether STARTTLS is required (refusing to send in clear text). */
+        private boolean requireStartTls = true;
+
+        /** Prefix of the subject line. */
+        private String subjectPrefix = "[perfkit] ";
+
+        /** @return the SMTP host, or null */
+        public @Nullable String getHost() {
+            return host;
+        }
+
+        /** @param host the SMTP host, or null or blank for none */
+        public void setHost(@Nullable String host) {
+            this.host = host == null || host.isBlank() ? null : host.trim();
+        }
+
+        /** @return the port */
+        public int getPort() {
+            return port;
+        }
+
+        /**
+         * @param port the port
+         * @throws IllegalArgumentException if not in [1, 65535]
+         */
+        public void setPort(int port) {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("perfkit.alerts.notifiers.email.port must be in [1, 65535], was "
+                        + port);
+            }
+            this.port = port;
+        }
+
+        /** @return the sender, or null */
+        public @Nullable String getFrom() {
+            return from;
+        }
+
+        /** @param from the sender */
+        public void setFrom(@Nullable String from) {
+            this.from = from;
+        }
+
+        /** @return the recipients */
+        public List<String> getTo() {
+            return to;
+        }
+
+        /** @param to the recipients */
+        public void setTo(List<String> to) {
+            this.to = new ArrayList<>(Objects.requireNonNull(to, "to"));
+        }
+
+        /** @return the user name, or null */
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        /** @param username the user name */
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        /** @return the password, or null */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /** @param password the password */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+
+        /** @return whether STARTTLS is required */
+        public boolean isRequireStartTls() {
+            return requireStartTls;
+        }
+
+        /** @param requireStartTls whether STARTTLS is required */
+        public void setRequireStartTls(boolean requireStartTls) {
+            this.requireStartTls = requireStartTls;
+        }
+
+        /** @return the subject prefix */
+        public String getSubjectPrefix() {
+            return subjectPrefix;
+        }
+
+        /** @param subjectPrefix the subject prefix */
+        public void setSubjectPrefix(String subjectPrefix) {
+            this.subjectPrefix = Objects.requireNonNull(subjectPrefix, "subjectPrefix");
+        }
+
+        @Override
+        public String toString() {
+            return "Email[" + host + ":" + port + ", from " + from + ", to " + to + ", user " + username
+                    + ", password " + (password == null ? "none" : "***") + "]";
         }
     }
 

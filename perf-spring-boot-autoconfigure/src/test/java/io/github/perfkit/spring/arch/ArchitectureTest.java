@@ -57,6 +57,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework.security..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
+                .and().doNotHaveSimpleName("AlertsSetup")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.alerts..")
                 .check(spring);
     }
