@@ -933,6 +933,13 @@ public class PerfkitProperties {
         /** Whether Perfkit's health checks are exposed as the Actuator health component 'perfkit'. */
         private boolean enabled = true;
 
+        private final SpringHealth spring = new SpringHealth();
+
+        /** @return the Spring → Perfkit health properties */
+        public SpringHealth getSpring() {
+            return spring;
+        }
+
         /** @return whether the health indicator is registered */
         public boolean isEnabled() {
             return enabled;
@@ -941,6 +948,41 @@ public class PerfkitProperties {
         /** @param enabled whether the health indicator is registered */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * Spring's health contributors as Perfkit checks ({@code perfkit.health.spring.*}). Not thread-safe: bound once
+     * at startup.
+     */
+    public static class SpringHealth {
+        /** Whether each Spring health contributor becomes a Perfkit readiness check named spring.<name>. */
+        private boolean enabled = true;
+
+        /** Timeout of one bridged check; positive. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        /** @return whether Spring's contributors are bridged */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether Spring's contributors are bridged */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the timeout of one bridged check */
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * @param timeout the timeout of one bridged check
+         * @throws IllegalArgumentException if not positive
+         */
+        public void setTimeout(Duration timeout) {
+            this.timeout = positive("perfkit.health.spring.timeout", timeout);
         }
     }
 
