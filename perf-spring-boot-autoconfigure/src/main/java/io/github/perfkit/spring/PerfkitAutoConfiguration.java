@@ -1,6 +1,7 @@
 package io.github.perfkit.spring;
 
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.FindingsSection;
 import io.github.perfkit.spring.internal.OwnRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -14,7 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configures the Perfkit {@link Perf} hub on the application's {@link MeterRegistry} (Actuator's when
- * present; a registry of Perfkit's own otherwise), with the continuous diagnosis on by default. The hub is
+ * present; a registry of Perfkit's own otherwise), with the continuous diagnosis on by default and its findings
+ * as the status section {@code findings}. The hub is
  * closed when the context shuts down. Backs off when the application defines its own {@link Perf} bean;
  * switched off entirely with {@code perfkit.enabled=false}.
  *
@@ -51,12 +53,20 @@ public class PerfkitAutoConfiguration {
             LOG.debug("Perfkit: no unique MeterRegistry bean, using a {} of its own",
                     registry.getClass().getSimpleName());
         }
-        return Perf.builder()
+        Perf perf = Perf.builder()
                 .registry(registry)
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())
                 .diagnosis(properties.getDiagnosis().isEnabled())
                 .build();
+        if (perf.contributors().stream().noneMatch(c -> c.name().equals(FindingsSection.NAME))) {
+            try {
+                perf.register(new FindingsSection(perf.diagnosis()));
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Perfkit: findings section not registered", e);
+            }
+        }
+        return perf;
     }
 }
