@@ -8,13 +8,12 @@ import io.github.perfkit.spring.internal.PerfkitSpringCacheManager;
 import io.github.perfkit.spring.internal.RedisSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -57,18 +56,17 @@ public class PerfkitCacheAutoConfiguration {
      * @param perf the hub
      * @param properties Perfkit's properties
      * @param environment the environment ({@code spring.data.redis.*})
-     * @param springDataRedis Spring Data Redis's connection details, when it is in use
+     * @param beans the bean factory (Spring Data Redis's connection details, when it is in use)
      * @return the manager, closed at shutdown
      * @throws IllegalStateException if a Redis URL is set but Lettuce is not on the classpath
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public CacheManager perfCacheManager(Perf perf, PerfkitProperties properties, Environment environment,
-                                         ObjectProvider<RedisConnectionDetails> springDataRedis) {
+                                         ListableBeanFactory beans) {
         PerfkitProperties.Cache cache = properties.getCache();
         CacheManager.Builder builder = CacheManager.builder().perf(perf).keyPrefix(cache.getKeyPrefix());
-        RedisSettings.Resolved redis = RedisSettings.resolve(cache.getRedis(), environment,
-                springDataRedis.getIfUnique());
+        RedisSettings.Resolved redis = RedisSettings.resolve(cache.getRedis(), environment, beans);
         if (redis != null) {
             boolean explicit = cache.getRedis().getUrl() != null;
             if (!ClassUtils.isPresent(LETTUCE, PerfkitCacheAutoConfiguration.class.getClassLoader())) {

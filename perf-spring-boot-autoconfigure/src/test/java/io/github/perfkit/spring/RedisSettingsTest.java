@@ -19,7 +19,7 @@ class RedisSettingsTest {
 
     @Test
     void nothingConfiguredMeansNoRedis() {
-        assertThat(RedisSettings.resolve(perfkit(), new MockEnvironment(), null)).isNull();
+        assertThat(RedisSettings.resolve(perfkit(), new MockEnvironment(), (RedisSettings.Connection) null)).isNull();
     }
 
     @Test
@@ -27,7 +27,7 @@ class RedisSettingsTest {
         PerfkitProperties.Redis redis = perfkit();
         redis.setUrl("redis://perfkit:6379");
         MockEnvironment env = new MockEnvironment().withProperty("spring.data.redis.host", "spring");
-        RedisSettings.Resolved r = RedisSettings.resolve(redis, env, null);
+        RedisSettings.Resolved r = RedisSettings.resolve(redis, env, (RedisSettings.Connection) null);
         assertThat(r).isNotNull();
         assertThat(r.uri()).isEqualTo("redis://perfkit:6379");
         assertThat(r.source()).isEqualTo("perfkit.cache.redis.url");
@@ -43,7 +43,7 @@ class RedisSettingsTest {
                 .withProperty("spring.data.redis.database", "3")
                 .withProperty("spring.data.redis.ssl.enabled", "true")
                 .withProperty("spring.data.redis.timeout", "750ms");
-        RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), env, null);
+        RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), env, (RedisSettings.Connection) null);
         assertThat(r).isNotNull();
         assertThat(r.uri()).isEqualTo("rediss://app:p%40ss%20word@cache.internal:6380/3");
         assertThat(r.cluster()).isFalse();
@@ -56,13 +56,13 @@ class RedisSettingsTest {
         RedisSettings.Resolved url = RedisSettings.resolve(perfkit(), new MockEnvironment()
                 .withProperty("spring.data.redis.url", "redis://:pw@host:7000")
                 .withProperty("spring.data.redis.ssl.enabled", "true")
-                .withProperty("spring.data.redis.connect-timeout", "2s"), null);
+                .withProperty("spring.data.redis.connect-timeout", "2s"), (RedisSettings.Connection) null);
         assertThat(url).isNotNull();
         assertThat(url.uri()).isEqualTo("rediss://:pw@host:7000");
         assertThat(url.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
 
         RedisSettings.Resolved cluster = RedisSettings.resolve(perfkit(), new MockEnvironment()
-                .withProperty("spring.data.redis.cluster.nodes", "n1:7001,n2:7002"), null);
+                .withProperty("spring.data.redis.cluster.nodes", "n1:7001,n2:7002"), (RedisSettings.Connection) null);
         assertThat(cluster).isNotNull();
         assertThat(cluster.uri()).isEqualTo("redis://n1:7001");
         assertThat(cluster.cluster()).isTrue();
@@ -72,11 +72,11 @@ class RedisSettingsTest {
     void sentinelAndOptOutMeanNoRedis() {
         assertThat(RedisSettings.resolve(perfkit(), new MockEnvironment()
                 .withProperty("spring.data.redis.sentinel.master", "mymaster")
-                .withProperty("spring.data.redis.sentinel.nodes", "s1:26379"), null)).isNull();
+                .withProperty("spring.data.redis.sentinel.nodes", "s1:26379"), (RedisSettings.Connection) null)).isNull();
         PerfkitProperties.Redis off = perfkit();
         off.setReuseSpringData(false);
         assertThat(RedisSettings.resolve(off, new MockEnvironment()
-                .withProperty("spring.data.redis.host", "h"), null)).isNull();
+                .withProperty("spring.data.redis.host", "h"), (RedisSettings.Connection) null)).isNull();
     }
 
     @Test
@@ -92,7 +92,7 @@ class RedisSettingsTest {
                 return Standalone.of("container.host", 32768, 1);
             }
         };
-        RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment(), details);
+        RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment(), RedisSettings.view(details));
         assertThat(r).isNotNull();
         assertThat(r.uri()).isEqualTo("redis://:secret@container.host:32768/1");
 
@@ -102,7 +102,7 @@ class RedisSettingsTest {
                 return () -> List.of(new Node("c1", 7000));
             }
         };
-        RedisSettings.Resolved c = RedisSettings.resolve(perfkit(), new MockEnvironment(), cluster);
+        RedisSettings.Resolved c = RedisSettings.resolve(perfkit(), new MockEnvironment(), RedisSettings.view(cluster));
         assertThat(c).isNotNull();
         assertThat(c.cluster()).isTrue();
         assertThat(c.uri()).isEqualTo("redis://c1:7000");
@@ -111,10 +111,10 @@ class RedisSettingsTest {
     @Test
     void wrongSpringDataRedisValuesNameTheProperty() {
         assertThatThrownBy(() -> RedisSettings.resolve(perfkit(), new MockEnvironment()
-                .withProperty("spring.data.redis.url", "http://x"), null))
+                .withProperty("spring.data.redis.url", "http://x"), (RedisSettings.Connection) null))
                 .hasMessageContaining("spring.data.redis.url");
         assertThatThrownBy(() -> RedisSettings.resolve(perfkit(), new MockEnvironment()
-                .withProperty("spring.data.redis.port", "70000"), null))
+                .withProperty("spring.data.redis.port", "70000"), (RedisSettings.Connection) null))
                 .hasMessageContaining("spring.data.redis.port");
     }
 }
