@@ -1,20 +1,31 @@
 package io.github.perfkit.spring;
 
 import io.github.perfkit.alerts.AlertEngine;
-import io.github.perfkit.alerts.config.RuleLoader;
-import io.github.perfkit.alerts.notify.LogNotifier;
+import io.github.perfkit.alerts.AlertRule;
+import io.github.perfkit.alerts.Notifier;
+import io.github.perfkit.alerts.detect.FindingsRule;
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.AlertsSetup;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 
 /**
- * Creates an {@link AlertEngine} with Perfkit's default rule set ({@link RuleLoader#defaults()}) and a log
- * notifier, evaluated every {@code perfkit.alerts.interval} on the engine's own daemon thread; its
- * {@code alerts} status section is registered on the hub. Switched off with
+ * Creates an {@link AlertEngine} evaluated every {@code perfkit.alerts.interval} on the engine's own daemon thread;
+ * its {@code alerts} status section is registered on the hub. Rules: Perfkit's default set
+ * ({@code perfkit.alerts.default-rules}), overridden by name by a YAML/JSON file ({@code perfkit.alerts.rules-file},
+ * any Spring resource location) and by inline threshold rules ({@code perfkit.alerts.rules[n].*}), plus a
+ * {@link FindingsRule} (diagnosed findings become alerts) when the continuous diagnosis is on. Notifiers: log
+ * (on unless {@code perfkit.alerts.notifiers.log.enabled=false}), webhook ({@code ...webhook.url}), email
+ * ({@code ...email.host}). A wrong value fails startup with a message naming the property. Switched off with
  * {@code perfkit.alerts.enabled=false}; backs off when the application defines its own engine.
  *
  * <p>Thread-safe: a configuration class, used by Spring at startup only.
@@ -25,27 +36,42 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnProperty(prefix = "perfkit.alerts", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class PerfkitAlertsAutoConfiguration {
 
+    /** Name of the {@link FindingsRule} (its builder's default). */
+    public static final String FINDINGS_RULE = "diagnosis-findings";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfkitAlertsAutoConfiguration.class);
+
     /** Creates the configuration; called by Spring. */
     public PerfkitAlertsAutoConfiguration() {
         // configuration class
     }
 
     /**
-     * The alert engine, started.
+     * The alert engine, started: rules from the default set, {@code perfkit.alerts.rules-file} and
+     * {@code perfkit.alerts.rules[*]}; a {@link FindingsRule} when the continuous diagnosis is on; notifiers from
+     * {@code perfkit.alerts.notifiers.*}.
      *
      * @param perf the hub
      * @param properties Perfkit's properties
+     * @param resources resolves the rule file
      * @return the engine, closed at shutdown
+     * @throws IllegalArgumentException naming the property of a wrong value
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public AlertEngine perfAlertEngine(Perf perf, PerfkitProperties properties) {
-        AlertEngine engine = AlertEngine.builder()
-                .perf(perf)
-                .rules(RuleLoader.defaults())
-                .notifier(new LogNotifier())
-                .build();
-        engine.start(properties.getAlerts().getInterval());
+    public AlertEngine perfAlertEngine(Perf perf, PerfkitProperties properties, ResourceLoader resources) {
+        PerfkitProperties.Alerts alerts = properties.getAlerts();
+        List<AlertRule> rules = new ArrayList<>(AlertsSetup.rules(alerts, resources));
+        if (alerts.isFindings() && properties.getDiagnosis().isEnabled()
+                && rules.stream().noneMatch(r -> r.name().equals(FINDINGS_RULE))) {
+            rules.add(FindingsRule.builder(perf.diagnosis()).build());
+        }
+        List<Notifier> notifiers = AlertsSetup.notifiers(alerts.getNotifiers());
+        AlertEngine.Builder builder = AlertEngine.builder().perf(perf).rules(rules);
+        notifiers.forEach(builder::notifier);
+        AlertEngine engine = builder.build();
+        LOG.debug("Perfkit: alert engine with {} rules and notifiers {}", rules.size(), notifiers);
+        engine.start(alerts.getInterval());
         return engine;
     }
 }

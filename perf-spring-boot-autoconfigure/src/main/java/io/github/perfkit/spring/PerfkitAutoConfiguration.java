@@ -1,6 +1,8 @@
 package io.github.perfkit.spring;
 
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.DiagnosisStarter;
+import io.github.perfkit.spring.internal.FindingsSection;
 import io.github.perfkit.spring.internal.OwnRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -10,11 +12,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configures the Perfkit {@link Perf} hub on the application's {@link MeterRegistry} (Actuator's when
- * present; a registry of Perfkit's own otherwise), with the continuous diagnosis on by default. The hub is
+ * present; a registry of Perfkit's own otherwise), with the continuous diagnosis on by default (started in the
+ * background once the application is ready, so JFR's start is not on the startup path) and its findings as the
+ * status section {@code findings}. The hub is
  * closed when the context shuts down. Backs off when the application defines its own {@link Perf} bean;
  * switched off entirely with {@code perfkit.enabled=false}.
  *
@@ -40,23 +45,36 @@ public class PerfkitAutoConfiguration {
      *
      * @param properties Perfkit's properties
      * @param registries the application's meter registries
+     * @param context the application context (the diagnosis starts once it is ready)
      * @return the hub, closed at shutdown
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Perf perf(PerfkitProperties properties, ObjectProvider<MeterRegistry> registries) {
+    public Perf perf(PerfkitProperties properties, ObjectProvider<MeterRegistry> registries,
+                     ConfigurableApplicationContext context) {
         MeterRegistry registry = registries.getIfUnique();
         if (registry == null) {
             registry = OwnRegistry.create();
             LOG.debug("Perfkit: no unique MeterRegistry bean, using a {} of its own",
                     registry.getClass().getSimpleName());
         }
-        return Perf.builder()
+        Perf perf = Perf.builder()
                 .registry(registry)
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())
-                .diagnosis(properties.getDiagnosis().isEnabled())
                 .build();
+        if (properties.getDiagnosis().isEnabled()) {
+            // Started once the application is ready, off the startup path (JFR's first start is costly).
+            context.addApplicationListener(new DiagnosisStarter(perf));
+        }
+        if (perf.contributors().stream().noneMatch(c -> c.name().equals(FindingsSection.NAME))) {
+            try {
+                perf.register(new FindingsSection(perf.diagnosis()));
+            } catch (IllegalArgumentException e) {
+                LOG.debug("Perfkit: findings section not registered", e);
+            }
+        }
+        return perf;
     }
 }

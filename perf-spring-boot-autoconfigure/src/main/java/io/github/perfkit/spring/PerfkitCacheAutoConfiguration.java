@@ -5,24 +5,33 @@ import io.github.perfkit.cache.redis.RedisTier;
 import io.github.perfkit.cache.redis.RedisTierConfig;
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.spring.internal.PerfkitSpringCacheManager;
+import io.github.perfkit.spring.internal.RedisSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
  * Creates Perfkit's multilevel {@link CacheManager} (not Spring's): L1 only by default, with a Redis tier when
- * {@code perfkit.cache.redis.url} is set (Lettuce must be on the classpath). Its {@code cache} status section
+ * {@code perfkit.cache.redis.url} is set (Lettuce must be on the classpath) or, when it is not, when Spring Data
+ * Redis's connection ({@code spring.data.redis.*} or its connection details bean) is configured (see
+ * {@code perfkit.cache.redis.reuse-spring-data}). Its {@code cache} status section
  * is registered on the hub. Switched off with {@code perfkit.cache.enabled=false}; backs off when the
  * application defines its own Perfkit {@link CacheManager}.
  *
  * <p>Spring's caching: unless the application defines its own Spring
  * {@link org.springframework.cache.CacheManager} (or sets {@code perfkit.cache.spring.enabled=false}), a Spring
  * cache manager over Perfkit's caches is defined, so {@code @Cacheable}/{@code @CacheEvict} (with
- * {@code @EnableCaching}) go through Perfkit's L1 caches.
+ * {@code @EnableCaching}) go through Perfkit's caches: L1, plus Redis when there is a Redis tier, for the value
+ * classes listed in {@code perfkit.cache.spring.value-types} and common JDK value types.
  *
  * <p>Thread-safe: a configuration class, used by Spring at startup only.
  */
@@ -33,6 +42,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnProperty(prefix = "perfkit.cache", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class PerfkitCacheAutoConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PerfkitCacheAutoConfiguration.class);
     private static final String LETTUCE = "io.lettuce.core.RedisClient";
 
     /** Creates the configuration; called by Spring. */
@@ -45,40 +55,72 @@ public class PerfkitCacheAutoConfiguration {
      *
      * @param perf the hub
      * @param properties Perfkit's properties
+     * @param environment the environment ({@code spring.data.redis.*})
+     * @param beans the bean factory (Spring Data Redis's connection details, when it is in use)
      * @return the manager, closed at shutdown
      * @throws IllegalStateException if a Redis URL is set but Lettuce is not on the classpath
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public CacheManager perfCacheManager(Perf perf, PerfkitProperties properties) {
+    public CacheManager perfCacheManager(Perf perf, PerfkitProperties properties, Environment environment,
+                                         ListableBeanFactory beans) {
         PerfkitProperties.Cache cache = properties.getCache();
         CacheManager.Builder builder = CacheManager.builder().perf(perf).keyPrefix(cache.getKeyPrefix());
-        String url = cache.getRedis().getUrl();
-        if (url != null) {
+        RedisSettings.Resolved redis = RedisSettings.resolve(cache.getRedis(), environment, beans);
+        if (redis != null) {
+            boolean explicit = cache.getRedis().getUrl() != null;
             if (!ClassUtils.isPresent(LETTUCE, PerfkitCacheAutoConfiguration.class.getClassLoader())) {
-                throw new IllegalStateException(
-                        "perfkit.cache.redis.url is set but io.lettuce:lettuce-core is not on the classpath");
+                if (explicit) {
+                    throw new IllegalStateException(
+                            "perfkit.cache.redis.url is set but io.lettuce:lettuce-core is not on the classpath");
+                }
+                LOG.info("Perfkit: Redis is configured ({}) but Lettuce is not on the classpath; the cache stays "
+                        + "L1-only", redis.source());
+            } else {
+                RedisTierConfig.Builder tier = RedisTierConfig.builder()
+                        .uri(redis.uri())
+                        .cluster(redis.cluster())
+                        .commandTimeout(cache.getRedis().getCommandTimeout());
+                if (redis.connectTimeout() != null) {
+                    tier.connectTimeout(redis.connectTimeout());
+                }
+                RedisTierConfig config;
+                try {
+                    config = tier.build();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException((explicit ? "perfkit.cache.redis.url" : "spring.data.redis.*")
+                            + ": " + e.getMessage().replace(redis.uri(), RedisSettings.redacted(redis.uri())), e);
+                }
+                LOG.info("Perfkit: cache Redis tier at {} (from {})", RedisSettings.redacted(redis.uri()),
+                        redis.source());
+                builder.remoteTier(RedisTier.create(config));
             }
-            builder.remoteTier(RedisTier.create(RedisTierConfig.builder()
-                    .uri(url)
-                    .commandTimeout(cache.getRedis().getCommandTimeout())
-                    .build()));
         }
         return builder.build();
     }
 
     /**
-     * Spring's cache manager backed by Perfkit's ({@code perfkit.cache.spring.enabled}, default true).
+     * Spring's cache manager backed by Perfkit's ({@code perfkit.cache.spring.enabled}, default true). With a
+     * Redis tier, Spring caches are L1 + Redis for the values of {@code perfkit.cache.spring.value-types} (and
+     * String, Long, Integer, Double, Boolean), as JSON.
      *
      * @param manager Perfkit's cache manager
+     * @param properties Perfkit's properties
+     * @param context the application context (for its class loader)
      * @return Spring's cache manager
+     * @throws IllegalArgumentException naming {@code perfkit.cache.spring.value-types} for a class that cannot be
+     *         loaded or is not concrete
      */
     @Bean
     @ConditionalOnBean(CacheManager.class)
     @ConditionalOnMissingBean(org.springframework.cache.CacheManager.class)
     @ConditionalOnProperty(prefix = "perfkit.cache.spring", name = "enabled", havingValue = "true",
             matchIfMissing = true)
-    public org.springframework.cache.CacheManager cacheManager(CacheManager manager) {
-        return new PerfkitSpringCacheManager(manager);
+    public org.springframework.cache.CacheManager cacheManager(CacheManager manager, PerfkitProperties properties,
+                                                               ApplicationContext context) {
+        ClassLoader loader = context.getClassLoader() != null ? context.getClassLoader()
+                : PerfkitCacheAutoConfiguration.class.getClassLoader();
+        return new PerfkitSpringCacheManager(manager,
+                PerfkitSpringCacheManager.valueTypes(properties.getCache().getSpring().getValueTypes(), loader));
     }
 }

@@ -2,6 +2,9 @@ package io.github.perfkit.spring;
 
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.spring.internal.PerfkitHealthIndicator;
+import io.github.perfkit.spring.internal.SpringHealthBridge;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,8 +13,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Exposes Perfkit's health checks (deadlocks, tick, heap, disk, data sources...) to Actuator as one
- * {@code perfkit} health component, each Perfkit check a detail. Perfkit's {@code DEGRADED} becomes
+ * Health both ways. Perfkit → Actuator: Perfkit's health checks (deadlocks, tick, heap, disk, data sources...) as
+ * one {@code perfkit} health component, each Perfkit check a detail. Actuator → Perfkit: each of Spring's health
+ * contributors (db, redis, diskSpace, the application's own indicators...) as a Perfkit readiness check
+ * {@code spring.<name>}, so Perfkit's {@code /perf/ready} and dashboard include them
+ * ({@code perfkit.health.spring.enabled}); neither direction includes the other's bridged checks, so nothing loops. Perfkit's {@code DEGRADED} becomes
  * Actuator status {@code DEGRADED} (a custom code: add it to {@code management.endpoint.health.status.order}
  * to rank it). Needs {@code spring-boot-actuator}; switched off with {@code perfkit.health.enabled=false};
  * backs off when the application defines a bean named {@code perfkitHealthIndicator}.
@@ -39,5 +45,23 @@ public class PerfkitHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "perfkitHealthIndicator")
     public PerfkitHealthIndicator perfkitHealthIndicator(Perf perf) {
         return new PerfkitHealthIndicator(perf);
+    }
+
+    /**
+     * Spring → Perfkit: Spring's health contributors as Perfkit readiness checks {@code spring.<name>}
+     * ({@code perfkit.health.spring.enabled}, default true).
+     *
+     * @param perf the hub
+     * @param registry Spring's health contributor registry, when the health endpoint is on
+     * @param properties Perfkit's properties
+     * @return the bridge (registers the checks once all singletons exist)
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "perfkit.health.spring", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    public SpringHealthBridge perfkitSpringHealthBridge(Perf perf, ObjectProvider<HealthContributorRegistry> registry,
+                                                        PerfkitProperties properties) {
+        return new SpringHealthBridge(perf, registry, properties.getHealth().getSpring().getTimeout());
     }
 }

@@ -2,7 +2,10 @@ package io.github.perfkit.spring;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -163,6 +166,21 @@ public class PerfkitProperties {
         /** Addresses of reverse proxies whose X-Forwarded-For is trusted. */
         private List<String> trustedProxies = new ArrayList<>();
 
+        /**
+         * Who may use the endpoints besides loopback clients and bearer-token holders: 'loopback' (nobody else) or
+         * 'authenticated' (also any request the host's security, e.g. Spring Security, authenticated).
+         */
+        private Access access = Access.LOOPBACK;
+
+        /** With access=authenticated: roles of which the user needs one (empty: any authenticated user). */
+        private List<String> accessRoles = new ArrayList<>();
+
+        /**
+         * Whether Spring Security's CSRF check skips POST requests to the endpoints (Perfkit's own POST actions
+         * carry their own CSRF protection); only with Spring Security on the classpath.
+         */
+        private boolean csrfExempt = true;
+
         /** @return whether the servlet part is registered */
         public boolean isEnabled() {
             return enabled;
@@ -226,6 +244,53 @@ public class PerfkitProperties {
         public void setTrustedProxies(List<String> trustedProxies) {
             this.trustedProxies = new ArrayList<>(Objects.requireNonNull(trustedProxies, "trustedProxies"));
         }
+
+        /** @return who may use the endpoints besides loopback clients and token holders */
+        public Access getAccess() {
+            return access;
+        }
+
+        /** @param access who may use the endpoints besides loopback clients and token holders */
+        public void setAccess(Access access) {
+            this.access = Objects.requireNonNull(access, "perfkit.servlet.access");
+        }
+
+        /** @return the roles of which an authenticated user needs one (empty: any) */
+        public List<String> getAccessRoles() {
+            return accessRoles;
+        }
+
+        /**
+         * @param accessRoles the roles of which an authenticated user needs one (empty: any)
+         * @throws IllegalArgumentException if a role is blank
+         */
+        public void setAccessRoles(List<String> accessRoles) {
+            Objects.requireNonNull(accessRoles, "perfkit.servlet.access-roles");
+            for (String role : accessRoles) {
+                if (role == null || role.isBlank()) {
+                    throw new IllegalArgumentException("perfkit.servlet.access-roles must not contain a blank role");
+                }
+            }
+            this.accessRoles = new ArrayList<>(accessRoles.stream().map(String::trim).toList());
+        }
+
+        /** @return whether Spring Security's CSRF check skips POST requests to the endpoints */
+        public boolean isCsrfExempt() {
+            return csrfExempt;
+        }
+
+        /** @param csrfExempt whether Spring Security's CSRF check skips POST requests to the endpoints */
+        public void setCsrfExempt(boolean csrfExempt) {
+            this.csrfExempt = csrfExempt;
+        }
+    }
+
+    /** Who may use the endpoints besides loopback clients and bearer-token holders. */
+    public enum Access {
+        /** Nobody else (the safe default). */
+        LOOPBACK,
+        /** Also requests the host's security authenticated (a user principal is set, e.g. by Spring Security). */
+        AUTHENTICATED
     }
 
     /** {@code @Timed} recording ({@code perfkit.timed.*}). Not thread-safe: bound once at startup. */
@@ -246,11 +311,73 @@ public class PerfkitProperties {
 
     /** Alert engine ({@code perfkit.alerts.*}). Not thread-safe: bound once at startup. */
     public static class Alerts {
-        /** Whether the alert engine runs with the default rule set. */
+        /** Whether the alert engine runs. */
         private boolean enabled = true;
 
         /** Period of the rule evaluation; positive. */
         private Duration interval = Duration.ofSeconds(5);
+
+        /** Whether Perfkit's default rule set is the base that rules-file and rules override by name. */
+        private boolean defaultRules = true;
+
+        /**
+         * YAML or JSON rule file (a Spring resource location, e.g. classpath:alerts.yaml or file:/etc/app/alerts.yaml);
+         * its rules replace default rules of the same name, 'enabled: false' removes one.
+         */
+        private @Nullable String rulesFile;
+
+        /** Whether an alert is raised for each diagnosed finding (when the continuous diagnosis is on). */
+        private boolean findings = true;
+
+        /** Simple threshold rules; each replaces a default or file rule of the same name. */
+        private List<InlineRule> rules = new ArrayList<>();
+
+        private final Notifiers notifiers = new Notifiers();
+
+        /** @return whether the default rule set is the base */
+        public boolean isDefaultRules() {
+            return defaultRules;
+        }
+
+        /** @param defaultRules whether the default rule set is the base */
+        public void setDefaultRules(boolean defaultRules) {
+            this.defaultRules = defaultRules;
+        }
+
+        /** @return the rule file location, or null */
+        public @Nullable String getRulesFile() {
+            return rulesFile;
+        }
+
+        /** @param rulesFile the rule file location, or null or blank for none */
+        public void setRulesFile(@Nullable String rulesFile) {
+            this.rulesFile = rulesFile == null || rulesFile.isBlank() ? null : rulesFile.trim();
+        }
+
+        /** @return whether findings raise alerts */
+        public boolean isFindings() {
+            return findings;
+        }
+
+        /** @param findings whether findings raise alerts */
+        public void setFindings(boolean findings) {
+            this.findings = findings;
+        }
+
+        /** @return the inline threshold rules */
+        public List<InlineRule> getRules() {
+            return rules;
+        }
+
+        /** @param rules the inline threshold rules */
+        public void setRules(List<InlineRule> rules) {
+            this.rules = new ArrayList<>(Objects.requireNonNull(rules, "perfkit.alerts.rules"));
+        }
+
+        /** @return the notifier properties */
+        public Notifiers getNotifiers() {
+            return notifiers;
+        }
 
         /** @return whether the alert engine runs */
         public boolean isEnabled() {
@@ -276,6 +403,364 @@ public class PerfkitProperties {
         }
     }
 
+    /**
+     * A simple threshold rule ({@code perfkit.alerts.rules[n].*}); validated by perf-alerts' rule loader, whose
+     * message names the rule and the field. Not thread-safe: bound once at startup.
+     */
+    public static class InlineRule {
+        /** Rule name (unique; replaces a default or file rule of the same name). */
+        private @Nullable String name;
+
+        /** Metric name in the history, e.g. perfkit.jvm.threads.live. */
+        private @Nullable String metric;
+
+        /** Comparison: >, >=, < or <=. */
+        private String comparison = ">";
+
+        /** Threshold the aggregated value is compared with. */
+        private @Nullable Double threshold;
+
+        /** Threshold at which a firing alert resolves (hysteresis); default: the threshold. */
+        private @Nullable Double resolveThreshold;
+
+        /** Aggregation over the window: last, avg, min, max, rate or pNN. */
+        private @Nullable String aggregation;
+
+        /** Window of the aggregation, e.g. 1m. */
+        private @Nullable String window;
+
+        /** How long the condition must hold before the alert fires, e.g. 2m. */
+        private @Nullable String forDuration;
+
+        /** Level: info, warning, high or critical. */
+        private @Nullable String level;
+
+        /** Tags the metric's series must have. */
+        private Map<String, String> tags = new LinkedHashMap<>();
+
+        /** Whether the rule is on; false removes a default or file rule of the same name. */
+        private boolean enabled = true;
+
+        /** @return the name */
+        public @Nullable String getName() {
+            return name;
+        }
+
+        /** @param name the name */
+        public void setName(@Nullable String name) {
+            this.name = name;
+        }
+
+        /** @return the metric */
+        public @Nullable String getMetric() {
+            return metric;
+        }
+
+        /** @param metric the metric */
+        public void setMetric(@Nullable String metric) {
+            this.metric = metric;
+        }
+
+        /** @return the comparison */
+        public String getComparison() {
+            return comparison;
+        }
+
+        /** @param comparison the comparison */
+        public void setComparison(String comparison) {
+            this.comparison = Objects.requireNonNull(comparison, "comparison");
+        }
+
+        /** @return the threshold */
+        public @Nullable Double getThreshold() {
+            return threshold;
+        }
+
+        /** @param threshold the threshold */
+        public void setThreshold(@Nullable Double threshold) {
+            this.threshold = threshold;
+        }
+
+        /** @return the resolve threshold, or null */
+        public @Nullable Double getResolveThreshold() {
+            return resolveThreshold;
+        }
+
+        /** @param resolveThreshold the resolve threshold, or null */
+        public void setResolveThreshold(@Nullable Double resolveThreshold) {
+            this.resolveThreshold = resolveThreshold;
+        }
+
+        /** @return the aggregation, or null for the loader's default */
+        public @Nullable String getAggregation() {
+            return aggregation;
+        }
+
+        /** @param aggregation the aggregation */
+        public void setAggregation(@Nullable String aggregation) {
+            this.aggregation = aggregation;
+        }
+
+        /** @return the window, or null for the loader's default */
+        public @Nullable String getWindow() {
+            return window;
+        }
+
+        /** @param window the window */
+        public void setWindow(@Nullable String window) {
+            this.window = window;
+        }
+
+        /** @return the for-duration, or null for none */
+        public @Nullable String getForDuration() {
+            return forDuration;
+        }
+
+        /** @param forDuration the for-duration */
+        public void setForDuration(@Nullable String forDuration) {
+            this.forDuration = forDuration;
+        }
+
+        /** @return the level, or null for the loader's default */
+        public @Nullable String getLevel() {
+            return level;
+        }
+
+        /** @param level the level */
+        public void setLevel(@Nullable String level) {
+            this.level = level;
+        }
+
+        /** @return the tags */
+        public Map<String, String> getTags() {
+            return tags;
+        }
+
+        /** @param tags the tags */
+        public void setTags(Map<String, String> tags) {
+            this.tags = new LinkedHashMap<>(Objects.requireNonNull(tags, "tags"));
+        }
+
+        /** @return whether the rule is on */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the rule is on */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** Alert notifiers ({@code perfkit.alerts.notifiers.*}). Not thread-safe: bound once at startup. */
+    public static class Notifiers {
+        private final Toggle log = new Toggle();
+        private final Webhook webhook = new Webhook();
+        private final Email email = new Email();
+
+        /** @return the log notifier switch (on by default) */
+        public Toggle getLog() {
+            return log;
+        }
+
+        /** @return the webhook notifier properties */
+        public Webhook getWebhook() {
+            return webhook;
+        }
+
+        /** @return the email notifier properties */
+        public Email getEmail() {
+            return email;
+        }
+    }
+
+    /** Webhook notifier ({@code perfkit.alerts.notifiers.webhook.*}). Not thread-safe: bound once at startup. */
+    public static class Webhook {
+        /** Endpoint (http or https); the webhook notifier is on when set. */
+        private @Nullable String url;
+
+        /** Payload format: json (Perfkit's) or slack (Slack incoming webhook). */
+        private String format = "json";
+
+        /** Extra request headers (e.g. an API key). */
+        private Map<String, String> headers = new LinkedHashMap<>();
+
+        /** Whether loopback, private and link-local targets are allowed (refused by default against SSRF). */
+        private boolean allowPrivateTargets;
+
+        /** @return the endpoint, or null */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /** @param url the endpoint, or null or blank for none */
+        public void setUrl(@Nullable String url) {
+            this.url = url == null || url.isBlank() ? null : url.trim();
+        }
+
+        /** @return the format */
+        public String getFormat() {
+            return format;
+        }
+
+        /**
+         * @param format json or slack
+         * @throws IllegalArgumentException for another value
+         */
+        public void setFormat(String format) {
+            String f = Objects.requireNonNull(format, "perfkit.alerts.notifiers.webhook.format").trim()
+                    .toLowerCase(Locale.ROOT);
+            if (!f.equals("json") && !f.equals("slack")) {
+                throw new IllegalArgumentException(
+                        "perfkit.alerts.notifiers.webhook.format must be json or slack, was '" + format + "'");
+            }
+            this.format = f;
+        }
+
+        /** @return the extra headers */
+        public Map<String, String> getHeaders() {
+            return headers;
+        }
+
+        /** @param headers the extra headers */
+        public void setHeaders(Map<String, String> headers) {
+            this.headers = new LinkedHashMap<>(Objects.requireNonNull(headers, "headers"));
+        }
+
+        /** @return whether private targets are allowed */
+        public boolean isAllowPrivateTargets() {
+            return allowPrivateTargets;
+        }
+
+        /** @param allowPrivateTargets whether private targets are allowed */
+        public void setAllowPrivateTargets(boolean allowPrivateTargets) {
+            this.allowPrivateTargets = allowPrivateTargets;
+        }
+    }
+
+    /**
+     * Email notifier ({@code perfkit.alerts.notifiers.email.*}); the password is never logged. Not thread-safe:
+     * bound once at startup.
+     */
+    public static class Email {
+        /** SMTP host; the email notifier is on when set. */
+        private @Nullable String host;
+
+        /** SMTP port. */
+        private int port = 587;
+
+        /** Sender address. */
+        private @Nullable String from;
+
+        /** Recipient addresses. */
+        private List<String> to = new ArrayList<>();
+
+        /** SMTP user name (credentials are only sent inside TLS). */
+        private @Nullable String username;
+
+        /** SMTP password (never logged). */
+        private @Nullable String password;
+
+        /** Whether STARTTLS is required (refusing to send in clear text). */
+        private boolean requireStartTls = true;
+
+        /** Prefix of the subject line. */
+        private String subjectPrefix = "[perfkit] ";
+
+        /** @return the SMTP host, or null */
+        public @Nullable String getHost() {
+            return host;
+        }
+
+        /** @param host the SMTP host, or null or blank for none */
+        public void setHost(@Nullable String host) {
+            this.host = host == null || host.isBlank() ? null : host.trim();
+        }
+
+        /** @return the port */
+        public int getPort() {
+            return port;
+        }
+
+        /**
+         * @param port the port
+         * @throws IllegalArgumentException if not in [1, 65535]
+         */
+        public void setPort(int port) {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("perfkit.alerts.notifiers.email.port must be in [1, 65535], was "
+                        + port);
+            }
+            this.port = port;
+        }
+
+        /** @return the sender, or null */
+        public @Nullable String getFrom() {
+            return from;
+        }
+
+        /** @param from the sender */
+        public void setFrom(@Nullable String from) {
+            this.from = from;
+        }
+
+        /** @return the recipients */
+        public List<String> getTo() {
+            return to;
+        }
+
+        /** @param to the recipients */
+        public void setTo(List<String> to) {
+            this.to = new ArrayList<>(Objects.requireNonNull(to, "to"));
+        }
+
+        /** @return the user name, or null */
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        /** @param username the user name */
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        /** @return the password, or null */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /** @param password the password */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+
+        /** @return whether STARTTLS is required */
+        public boolean isRequireStartTls() {
+            return requireStartTls;
+        }
+
+        /** @param requireStartTls whether STARTTLS is required */
+        public void setRequireStartTls(boolean requireStartTls) {
+            this.requireStartTls = requireStartTls;
+        }
+
+        /** @return the subject prefix */
+        public String getSubjectPrefix() {
+            return subjectPrefix;
+        }
+
+        /** @param subjectPrefix the subject prefix */
+        public void setSubjectPrefix(String subjectPrefix) {
+            this.subjectPrefix = Objects.requireNonNull(subjectPrefix, "subjectPrefix");
+        }
+
+        @Override
+        public String toString() {
+            return "Email[" + host + ":" + port + ", from " + from + ", to " + to + ", user " + username
+                    + ", password " + (password == null ? "none" : "***") + "]";
+        }
+    }
+
     /** Multilevel cache ({@code perfkit.cache.*}). Not thread-safe: bound once at startup. */
     public static class Cache {
         /** Whether Perfkit's CacheManager is created. */
@@ -286,7 +771,7 @@ public class PerfkitProperties {
 
         private final Redis redis = new Redis();
         private final Toggle annotations = new Toggle();
-        private final Toggle spring = new Toggle();
+        private final SpringCaches spring = new SpringCaches();
 
         /** @return whether the cache manager is created */
         public boolean isEnabled() {
@@ -324,16 +809,75 @@ public class PerfkitProperties {
             return annotations;
         }
 
-        /** @return whether a Spring {@code CacheManager} over Perfkit's caches is defined (for {@code @Cacheable}) */
-        public Toggle getSpring() {
+        /** @return the Spring {@code CacheManager} adapter properties (for {@code @Cacheable}) */
+        public SpringCaches getSpring() {
             return spring;
+        }
+    }
+
+    /**
+     * Spring {@code CacheManager} adapter ({@code perfkit.cache.spring.*}). Not thread-safe: bound once at startup.
+     */
+    public static class SpringCaches {
+        /** Whether a Spring CacheManager over Perfkit's caches is defined (for @Cacheable/@CacheEvict). */
+        private boolean enabled = true;
+
+        /**
+         * Value classes (fully qualified) that Spring caches may also store in Redis, as JSON; String, Long, Integer,
+         * Double and Boolean always may. Values of other classes stay in L1.
+         */
+        private List<String> valueTypes = new ArrayList<>();
+
+        /** @return whether the Spring cache manager is defined */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the Spring cache manager is defined */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the value classes Spring caches may store in Redis */
+        public List<String> getValueTypes() {
+            return valueTypes;
+        }
+
+        /**
+         * @param valueTypes the value classes (fully qualified names) Spring caches may store in Redis
+         * @throws IllegalArgumentException if a name is blank
+         */
+        public void setValueTypes(List<String> valueTypes) {
+            Objects.requireNonNull(valueTypes, "perfkit.cache.spring.value-types");
+            for (String type : valueTypes) {
+                if (type == null || type.isBlank()) {
+                    throw new IllegalArgumentException("perfkit.cache.spring.value-types must not contain a blank name");
+                }
+            }
+            this.valueTypes = new ArrayList<>(valueTypes.stream().map(String::trim).toList());
         }
     }
 
     /** Redis tier of the cache ({@code perfkit.cache.redis.*}). Not thread-safe: bound once at startup. */
     public static class Redis {
-        /** Redis URI (redis://host:port); the Redis tier is on when set. */
+        /**
+         * Redis URI (redis://host:port); the Redis tier is on when set, or, when not set, when Spring Data Redis's
+         * connection (spring.data.redis.*) is configured.
+         */
         private @Nullable String url;
+
+        /** Whether to reuse Spring Data Redis's connection settings (spring.data.redis.*) when url is not set. */
+        private boolean reuseSpringData = true;
+
+        /** @return whether Spring Data Redis's settings are reused when no URL is set */
+        public boolean isReuseSpringData() {
+            return reuseSpringData;
+        }
+
+        /** @param reuseSpringData whether Spring Data Redis's settings are reused when no URL is set */
+        public void setReuseSpringData(boolean reuseSpringData) {
+            this.reuseSpringData = reuseSpringData;
+        }
 
         /** Timeout of one Redis command; positive. */
         private Duration commandTimeout = Duration.ofMillis(50);
@@ -389,6 +933,13 @@ public class PerfkitProperties {
         /** Whether Perfkit's health checks are exposed as the Actuator health component 'perfkit'. */
         private boolean enabled = true;
 
+        private final SpringHealth spring = new SpringHealth();
+
+        /** @return the Spring → Perfkit health properties */
+        public SpringHealth getSpring() {
+            return spring;
+        }
+
         /** @return whether the health indicator is registered */
         public boolean isEnabled() {
             return enabled;
@@ -397,6 +948,41 @@ public class PerfkitProperties {
         /** @param enabled whether the health indicator is registered */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * Spring's health contributors as Perfkit checks ({@code perfkit.health.spring.*}). Not thread-safe: bound once
+     * at startup.
+     */
+    public static class SpringHealth {
+        /** Whether each Spring health contributor becomes a Perfkit readiness check named spring.<name>. */
+        private boolean enabled = true;
+
+        /** Timeout of one bridged check; positive. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        /** @return whether Spring's contributors are bridged */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether Spring's contributors are bridged */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the timeout of one bridged check */
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        /**
+         * @param timeout the timeout of one bridged check
+         * @throws IllegalArgumentException if not positive
+         */
+        public void setTimeout(Duration timeout) {
+            this.timeout = positive("perfkit.health.spring.timeout", timeout);
         }
     }
 

@@ -7,6 +7,12 @@ import io.github.perfkit.servlet.PerfFilter;
 import io.github.perfkit.servlet.PerfFilterConfig;
 import io.github.perfkit.spring.internal.FilterCondition;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,6 +25,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.Ordered;
+import org.springframework.util.ClassUtils;
 
 /**
  * Registers Perfkit's {@link PerfFilter} (URI templates from Spring MVC's best matching pattern) and its
@@ -29,6 +36,11 @@ import org.springframework.core.Ordered;
  * records {@code http.server.requests}, Perfkit's filter is not registered, so no request is timed twice;
  * the endpoints and dashboard are still served (request-level views stay empty).
  * {@code perfkit.servlet.filter=true} registers it anyway, {@code false} never.
+ *
+ * <p>Spring Security: when the application has a {@code SecurityFilterChain}, the endpoints are served only
+ * behind it (its rules apply first); Perfkit's own check (loopback or token) still applies after it, unless
+ * {@code perfkit.servlet.access=authenticated} also admits the users it authenticated (optionally only those with
+ * one of {@code perfkit.servlet.access-roles}).
  * Switched off with {@code perfkit.servlet.enabled=false}; each bean backs off when the application defines
  * its own.
  *
@@ -45,6 +57,9 @@ public class PerfkitServletAutoConfiguration {
     /** Request attribute in which Spring MVC stores the matched handler pattern. */
     public static final String BEST_MATCHING_PATTERN_ATTRIBUTE =
             "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfkitServletAutoConfiguration.class);
+    private static final String SECURITY_FILTER_CHAIN = "org.springframework.security.web.SecurityFilterChain";
 
     /** Creates the configuration; called by Spring. */
     public PerfkitServletAutoConfiguration() {
@@ -93,23 +108,65 @@ public class PerfkitServletAutoConfiguration {
      * @param perf the hub
      * @param properties Perfkit's properties
      * @param filter the filter, if registered
+     * @param beans the bean factory (to find a Spring Security filter chain)
      * @return the endpoints servlet
      */
     @Bean
     @ConditionalOnMissingBean
     public PerfEndpointsServlet perfEndpointsServlet(Perf perf, PerfkitProperties properties,
-                                                     ObjectProvider<PerfFilter> filter) {
+                                                     ObjectProvider<PerfFilter> filter, ListableBeanFactory beans) {
         PerfkitProperties.Servlet servlet = properties.getServlet();
         PerfEndpointsConfig.Builder config = PerfEndpointsConfig.builder()
                 .basePath(servlet.getBasePath())
                 .bearerToken(servlet.getToken());
         servlet.getTrustedProxies().forEach(config::trustedProxy);
+        if (servlet.getAccess() == PerfkitProperties.Access.AUTHENTICATED) {
+            config.authorizer(authenticated(servlet.getAccessRoles()));
+        }
         PerfFilter perfFilter = filter.getIfAvailable();
         PerfEndpointsServlet endpoints = new PerfEndpointsServlet(perf, config.build(), perfFilter);
         if (perfFilter != null) {
-            perfFilter.serveEndpoints(endpoints);
+            if (springSecurityChain(beans)) {
+                // The filter runs before Spring Security's: answering there would bypass the app's security
+                // rules, so the endpoints are served by the servlet mapping only, behind Spring Security.
+                LOG.debug("Perfkit: Spring Security filter chain present; endpoints served behind it");
+            } else {
+                perfFilter.serveEndpoints(endpoints);
+            }
         }
         return endpoints;
+    }
+
+    /**
+     * An authorizer accepting requests with a user principal (set by Spring Security or the container) and, when
+     * roles are given, one of them.
+     */
+    static Predicate<HttpServletRequest> authenticated(List<String> roles) {
+        List<String> required = List.copyOf(roles);
+        return req -> {
+            if (req.getUserPrincipal() == null) {
+                return false;
+            }
+            if (required.isEmpty()) {
+                return true;
+            }
+            for (String role : required) {
+                if (req.isUserInRole(role)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    /** Whether Spring Security is on the classpath and the application has a {@code SecurityFilterChain}. */
+    static boolean springSecurityChain(ListableBeanFactory beans) {
+        ClassLoader loader = PerfkitServletAutoConfiguration.class.getClassLoader();
+        if (!ClassUtils.isPresent(SECURITY_FILTER_CHAIN, loader)) {
+            return false;
+        }
+        Class<?> chain = ClassUtils.resolveClassName(SECURITY_FILTER_CHAIN, loader);
+        return beans.getBeanNamesForType(chain, true, false).length > 0;
     }
 
     /**

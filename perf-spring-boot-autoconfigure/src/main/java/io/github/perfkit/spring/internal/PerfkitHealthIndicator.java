@@ -13,8 +13,9 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * Actuator {@code HealthIndicator} reporting all of Perfkit's health checks: the overall status and, per check,
- * its status and message. Thread-safe: Perfkit's registry runs the checks.
+ * Actuator {@code HealthIndicator} reporting Perfkit's own health checks: their overall status and, per check, its
+ * status and message. The {@code spring.*} checks ({@link SpringHealthBridge}: Spring's contributors bridged into
+ * Perfkit) are left out, since Actuator reports them itself. Thread-safe: Perfkit's registry runs the checks.
  */
 public final class PerfkitHealthIndicator extends AbstractHealthIndicator {
 
@@ -36,13 +37,30 @@ public final class PerfkitHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         HealthReport report = perf.health().checkAll();
-        builder.status(status(report.status()));
+        HealthStatus overall = HealthStatus.UP;
         for (Map.Entry<String, HealthResult> e : report.components().entrySet()) {
+            if (!e.getKey().startsWith(SpringHealthBridge.PREFIX)) {
+                overall = worse(overall, e.getValue().status());
+            }
+        }
+        builder.status(status(overall));
+        for (Map.Entry<String, HealthResult> e : report.components().entrySet()) {
+            if (e.getKey().startsWith(SpringHealthBridge.PREFIX)) {
+                // Spring's own contributors, bridged into Perfkit: Actuator already reports them.
+                continue;
+            }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("status", e.getValue().status().name().toUpperCase(Locale.ROOT));
             detail.put("message", e.getValue().message());
             builder.withDetail(e.getKey(), detail);
         }
+    }
+
+    private static HealthStatus worse(HealthStatus a, HealthStatus b) {
+        if (a == HealthStatus.DOWN || b == HealthStatus.DOWN) {
+            return HealthStatus.DOWN;
+        }
+        return a == HealthStatus.DEGRADED || b == HealthStatus.DEGRADED ? HealthStatus.DEGRADED : HealthStatus.UP;
     }
 
     static Status status(HealthStatus status) {

@@ -41,6 +41,8 @@ class ArchitectureTest {
         // A class guarded by @ConditionalOnClass(X) may reference X's module; nothing else may, so that an
         // application without that module still starts.
         noClasses().that().doNotHaveSimpleName("PerfkitServletAutoConfiguration")
+                .and().doNotHaveSimpleName("PerfkitSecurityAutoConfiguration")
+                .and().doNotHaveSimpleName("PerfkitRequestMatcher")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.servlet..", "jakarta.servlet..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitCacheAutoConfiguration")
@@ -49,7 +51,13 @@ class ArchitectureTest {
                 .and().doNotHaveSimpleName("PerfkitCachingAspectAutoConfiguration")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.cache..", "io.lettuce..")
                 .check(spring);
+        noClasses().that().doNotHaveSimpleName("PerfkitSecurityAutoConfiguration")
+                .and().doNotHaveSimpleName("PerfkitRequestMatcher")
+                .and().doNotHaveSimpleName("PerfkitCsrfConfigurer")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.security..")
+                .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
+                .and().doNotHaveSimpleName("AlertsSetup")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.alerts..")
                 .check(spring);
     }

@@ -7,8 +7,14 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** A tiny Spring MVC application with nothing Perfkit-specific: the starter's auto-configuration does it all. */
-@SpringBootApplication
+/**
+ * A tiny Spring MVC application with nothing Perfkit-specific: the starter's auto-configuration does it all.
+ * Spring Security is on the test classpath (for {@code SecuredAppHttpTest}); this app leaves it out.
+ */
+@SpringBootApplication(excludeName = {
+        "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
+        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"})
 public class SampleApp {
 
     /** A service with a {@code @Timed} method. */

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.RecordingState;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,5 +56,15 @@ class SampleAppHttpTest {
             assertThat(operations.body()).contains("greeter.greet");
         });
         assertThat(get("/perf/health").statusCode()).isIn(200, 503);
+    }
+
+    @Test
+    void theContinuousDiagnosisStartsOnceTheAppIsReady() {
+        // Started in the background after ApplicationReadyEvent: a running JFR recording appears.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(FlightRecorder.isInitialized()).isTrue();
+            assertThat(FlightRecorder.getFlightRecorder().getRecordings())
+                    .anyMatch(r -> r.getState() == RecordingState.RUNNING);
+        });
     }
 }

@@ -20,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class StartupCostTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupCostTest.class);
-    private static final int RUNS = 4;
+    /** Measured runs per arm; {@code -Dperfkit.startup.runs=15} for a re-measure. */
+    private static final int RUNS = Integer.getInteger("perfkit.startup.runs", 4);
 
     @Test
     void perfkitAddsLittleToStartup() {

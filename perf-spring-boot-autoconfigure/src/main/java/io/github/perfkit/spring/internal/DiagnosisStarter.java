@@ -1,0 +1,55 @@
+package io.github.perfkit.spring.internal;
+
+import io.github.perfkit.core.Perf;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Starts the hub's continuous diagnosis once the application is ready, on a short-lived daemon thread: starting JFR
+ * (its first use in a JVM) costs hundreds of milliseconds of CPU, which thus stays off the application's startup
+ * path. A failure (JFR unavailable, hub already closed) is logged, never thrown. Thread-safe: starts at most once.
+ */
+public final class DiagnosisStarter implements ApplicationListener<ApplicationReadyEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiagnosisStarter.class);
+
+    private final Perf perf;
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /**
+     * A starter for one hub.
+     *
+     * @param perf the hub whose diagnosis to start
+     */
+    public DiagnosisStarter(Perf perf) {
+        this.perf = Objects.requireNonNull(perf, "perf");
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                perf.diagnosis().start();
+                LOG.debug("Perfkit: continuous diagnosis started");
+            } catch (IllegalStateException | UnsupportedOperationException | SecurityException e) {
+                LOG.warn("Perfkit: the continuous diagnosis could not start: {}", e.toString());
+            } catch (RuntimeException e) {
+                LOG.warn("Perfkit: the continuous diagnosis could not start", e);
+            }
+        }, "perfkit-diagnosis-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** @return whether the start was requested */
+    public boolean started() {
+        return started.get();
+    }
+}

@@ -1,0 +1,473 @@
+package io.github.perfkit.spring.internal;
+
+import io.github.perfkit.spring.PerfkitProperties;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.util.ClassUtils;
+import org.springframework.core.env.Environment;
+
+/**
+ * Where the cache's Redis tier connects: {@code perfkit.cache.redis.url} when set; otherwise, unless
+ * {@code perfkit.cache.redis.reuse-spring-data=false}, Spring Data Redis's connection — its
+ * {@link RedisConnectionDetails} bean when Spring Data Redis is in use (which also covers service connections such
+ * as Testcontainers), else the {@code spring.data.redis.*} properties when any is set (url, host, port, username,
+ * password, database, ssl.enabled, timeout, connect-timeout, cluster.nodes). Sentinel is not supported by the
+ * tier (a warning, L1 only). Spring's command {@code timeout} (often seconds) is not used for cache commands,
+ * which must fail fast ({@code perfkit.cache.redis.command-timeout}); it is used as the connect timeout when
+ * {@code connect-timeout} is not set. Thread-safe: stateless.
+ */
+public final class RedisSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSettings.class);
+    private static final String PREFIX = "spring.data.redis";
+
+    /**
+     * A resolved connection.
+     *
+     * @param uri the Redis URI (may hold a password: never log it)
+     * @param cluster whether it is a Redis Cluster seed node
+     * @param connectTimeout the connect timeout, or null for the tier's default
+     * @param source where it came from, for the log
+     */
+    public record Resolved(String uri, boolean cluster, @Nullable Duration connectTimeout, String source) {
+        /**
+         * @param uri the Redis URI
+         * @param cluster whether it is a Redis Cluster seed node
+         * @param connectTimeout the connect timeout, or null
+         * @param source where it came from
+         */
+        public Resolved {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(source, "source");
+        }
+
+        @Override
+        public String toString() {
+            return "Resolved[" + redacted(uri) + ", cluster=" + cluster + ", source=" + source + "]";
+        }
+    }
+
+    private RedisSettings() {}
+
+    /**
+     * Spring Data Redis's connection as seen through its connection details bean, independent of the Spring Boot
+     * version's class names.
+     *
+     * @param username the user name, or null
+     * @param password the password, or null
+     * @param host the standalone host, or null
+     * @param port the standalone port
+     * @param database the standalone database
+     * @param ssl whether an SSL bundle is configured
+     * @param clusterNodes cluster nodes as host:port, empty for none
+     * @param sentinel whether Sentinel is used
+     */
+    public record Connection(@Nullable String username, @Nullable String password, @Nullable String host, int port,
+                             int database, boolean ssl, List<String> clusterNodes, boolean sentinel) {
+        /**
+         * @param username the user name, or null
+         * @param password the password, or null
+         * @param host the standalone host, or null
+         * @param port the standalone port
+         * @param database the standalone database
+         * @param ssl whether an SSL bundle is configured
+         * @param clusterNodes cluster nodes as host:port, empty for none
+         * @param sentinel whether Sentinel is used
+         */
+        public Connection {
+            clusterNodes = List.copyOf(clusterNodes);
+        }
+
+        @Override
+        public String toString() {
+            return "Connection[" + host + ":" + port + "/" + database + ", ssl=" + ssl + ", cluster=" + clusterNodes
+                    + ", sentinel=" + sentinel + "]";
+        }
+    }
+
+    /**
+     * Resolves the connection, looking for Spring Data Redis's connection details bean in {@code beans}.
+     *
+     * @param redis Perfkit's Redis properties
+     * @param environment the environment (for {@code spring.data.redis.*})
+     * @param beans the bean factory
+     * @return the connection, or null for no Redis tier
+     */
+    public static @Nullable Resolved resolve(PerfkitProperties.Redis redis, Environment environment,
+                                             ListableBeanFactory beans) {
+        if (redis.getUrl() != null || !redis.isReuseSpringData()) {
+            return resolve(redis, environment, (Connection) null);
+        }
+        Connection details = null;
+        if (ClassUtils.isPresent(BOOT3_DETAILS, RedisSettings.class.getClassLoader())) {
+            details = Boot3.details(beans);
+        }
+        return resolve(redis, environment, details);
+    }
+
+    /**
+     * Resolves the connection.
+     *
+     * @param redis Perfkit's Redis properties
+     * @param environment the environment (for {@code spring.data.redis.*})
+     * @param details Spring Data Redis's connection details, or null
+     * @return the connection, or null for no Redis tier
+     */
+    public static @Nullable Resolved resolve(PerfkitProperties.Redis redis, Environment environment,
+                                             @Nullable Connection details) {
+        String url = redis.getUrl();
+        if (url != null) {
+            return new Resolved(url, false, null, "perfkit.cache.redis.url");
+        }
+        if (!redis.isReuseSpringData()) {
+            return null;
+        }
+        SpringDataRedis props = Binder.get(environment).bind(PREFIX, SpringDataRedis.class).orElse(null);
+        if (details == null && props == null) {
+            return null;
+        }
+        SpringDataRedis p = props == null ? new SpringDataRedis() : props;
+        Duration connect = p.getConnectTimeout() != null ? p.getConnectTimeout() : p.getTimeout();
+        if (connect != null && (connect.isNegative() || connect.isZero())) {
+            connect = null;
+        }
+        boolean ssl = p.getSsl().isEnabled() || (p.getUrl() != null && p.getUrl().startsWith("rediss://"));
+        if (details != null) {
+            return fromDetails(details, ssl, connect);
+        }
+        return fromProperties(p, ssl, connect);
+    }
+
+    private static @Nullable Resolved fromDetails(Connection d, boolean ssl, @Nullable Duration connect) {
+        String source = "Spring Data Redis connection details";
+        if (d.sentinel()) {
+            sentinel();
+            return null;
+        }
+        if (!d.clusterNodes().isEmpty()) {
+            return cluster(d.clusterNodes().get(0), ssl || d.ssl(), d.username(), d.password(), connect, source);
+        }
+        if (d.host() == null) {
+            return null;
+        }
+        return new Resolved(uri(ssl || d.ssl(), d.username(), d.password(), d.host(), d.port(), d.database()),
+                false, connect, source);
+    }
+
+    private static @Nullable Resolved fromProperties(SpringDataRedis p, boolean ssl, @Nullable Duration connect) {
+        String source = PREFIX + ".*";
+        if (p.getSentinel().getMaster() != null) {
+            sentinel();
+            return null;
+        }
+        if (!p.getCluster().getNodes().isEmpty()) {
+            return cluster(p.getCluster().getNodes().get(0), ssl, p.getUsername(), p.getPassword(), connect, source);
+        }
+        if (p.getUrl() != null && !p.getUrl().isBlank()) {
+            String u = p.getUrl().trim();
+            if (!u.startsWith("redis://") && !u.startsWith("rediss://")) {
+                throw new IllegalArgumentException(PREFIX + ".url must start with redis:// or rediss://");
+            }
+            if (ssl && u.startsWith("redis://")) {
+                u = "rediss://" + u.substring("redis://".length());
+            }
+            return new Resolved(u, false, connect, source);
+        }
+        return new Resolved(uri(ssl, p.getUsername(), p.getPassword(), p.getHost(), p.getPort(), p.getDatabase()),
+                false, connect, source);
+    }
+
+    private static Resolved cluster(String node, boolean ssl, @Nullable String username, @Nullable String password,
+                                    @Nullable Duration connect, String source) {
+        String n = node.trim();
+        int colon = n.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(PREFIX + ".cluster.nodes must be host:port entries, was '" + n + "'");
+        }
+        return new Resolved(uri(ssl, username, password, n.substring(0, colon), port(n.substring(colon + 1)), 0),
+                true, connect, source);
+    }
+
+    private static int port(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + ".cluster.nodes has a bad port '" + text + "'", e);
+        }
+    }
+
+    private static void sentinel() {
+        LOG.warn("Perfkit: Spring Data Redis uses Sentinel, which Perfkit's Redis tier does not support; the cache "
+                + "stays L1-only (set perfkit.cache.redis.url to a master to use Redis)");
+    }
+
+    static String uri(boolean ssl, @Nullable String username, @Nullable String password, String host, int port,
+                      int database) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException(PREFIX + ".port must be in [1, 65535], was " + port);
+        }
+        if (database < 0) {
+            throw new IllegalArgumentException(PREFIX + ".database must not be negative, was " + database);
+        }
+        StringBuilder b = new StringBuilder(ssl ? "rediss://" : "redis://");
+        if (password != null && !password.isEmpty()) {
+            if (username != null && !username.isEmpty()) {
+                b.append(encode(username));
+            }
+            b.append(':').append(encode(password)).append('@');
+        }
+        b.append(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host).append(':').append(port);
+        if (database > 0) {
+            b.append('/').append(database);
+        }
+        return b.toString();
+    }
+
+    /** Percent-encodes everything but RFC 3986 unreserved characters (java.net.URI decodes the user info). */
+    private static String encode(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte by : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = by & 0xff;
+            boolean unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~';
+            if (unreserved) {
+                out.write(c);
+            } else {
+                byte[] hex = String.format(java.util.Locale.ROOT, "%%%02X", c).getBytes(StandardCharsets.US_ASCII);
+                out.write(hex, 0, hex.length);
+            }
+        }
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The URI without its user info, for logs.
+     *
+     * @param uri a Redis URI
+     * @return the URI with any {@code user:password@} replaced by {@code ***@}
+     */
+    public static String redacted(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1);
+    }
+
+    private static final String BOOT3_DETAILS = "org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails";
+
+    /** Spring Boot 3's connection details type; loaded only when present (Spring Boot 4 moved it). */
+    static final class Boot3 {
+        private Boot3() {}
+
+        static @Nullable Connection details(ListableBeanFactory beans) {
+            RedisConnectionDetails d = beans.getBeanProvider(RedisConnectionDetails.class).getIfUnique();
+            return d == null ? null : view(d);
+        }
+
+        static Connection view(RedisConnectionDetails d) {
+            List<String> nodes = d.getCluster() == null ? List.of()
+                    : d.getCluster().getNodes().stream().map(n -> n.host() + ":" + n.port()).toList();
+            RedisConnectionDetails.Standalone s = d.getStandalone();
+            return new Connection(d.getUsername(), d.getPassword(), s == null ? null : s.getHost(),
+                    s == null ? 0 : s.getPort(), s == null ? 0 : s.getDatabase(), s != null && s.getSslBundle() != null,
+                    nodes, d.getSentinel() != null);
+        }
+    }
+
+    /**
+     * Spring Boot 3's connection details as a {@link Connection} (for tests and callers holding one).
+     *
+     * @param details Spring Data Redis's connection details (Spring Boot 3)
+     * @return the view
+     */
+    public static Connection view(RedisConnectionDetails details) {
+        return Boot3.view(Objects.requireNonNull(details, "details"));
+    }
+
+    /**
+     * The {@code spring.data.redis.*} properties Perfkit reads, bound by itself (the same names on Spring Boot 3
+     * and 4, whose own properties classes differ). Not thread-safe: bound once.
+     */
+    public static final class SpringDataRedis {
+        private @Nullable String url;
+        private String host = "localhost";
+        private int port = 6379;
+        private int database;
+        private @Nullable String username;
+        private @Nullable String password;
+        private @Nullable Duration timeout;
+        private @Nullable Duration connectTimeout;
+        private final Ssl ssl = new Ssl();
+        private final Cluster cluster = new Cluster();
+        private final Sentinel sentinel = new Sentinel();
+
+        /** Defaults as Spring Data Redis's. */
+        public SpringDataRedis() {}
+
+        /** @return the url */
+        public @Nullable String getUrl() {
+            return url;
+        }
+
+        /** @param url the url */
+        public void setUrl(@Nullable String url) {
+            this.url = url;
+        }
+
+        /** @return the host */
+        public String getHost() {
+            return host;
+        }
+
+        /** @param host the host */
+        public void setHost(String host) {
+            this.host = host;
+        }
+
+        /** @return the port */
+        public int getPort() {
+            return port;
+        }
+
+        /** @param port the port */
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        /** @return the database */
+        public int getDatabase() {
+            return database;
+        }
+
+        /** @param database the database */
+        public void setDatabase(int database) {
+            this.database = database;
+        }
+
+        /** @return the user name */
+        public @Nullable String getUsername() {
+            return username;
+        }
+
+        /** @param username the user name */
+        public void setUsername(@Nullable String username) {
+            this.username = username;
+        }
+
+        /** @return the password */
+        public @Nullable String getPassword() {
+            return password;
+        }
+
+        /** @param password the password */
+        public void setPassword(@Nullable String password) {
+            this.password = password;
+        }
+
+        /** @return the command timeout */
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        /** @param timeout the command timeout */
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        /** @return the connect timeout */
+        public @Nullable Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        /** @param connectTimeout the connect timeout */
+        public void setConnectTimeout(@Nullable Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        /** @return the SSL settings */
+        public Ssl getSsl() {
+            return ssl;
+        }
+
+        /** @return the cluster settings */
+        public Cluster getCluster() {
+            return cluster;
+        }
+
+        /** @return the Sentinel settings */
+        public Sentinel getSentinel() {
+            return sentinel;
+        }
+
+        @Override
+        public String toString() {
+            return "SpringDataRedis[" + host + ":" + port + "]";
+        }
+
+        /** {@code ssl.*}. Not thread-safe: bound once. */
+        public static final class Ssl {
+            private boolean enabled;
+
+            /** Off by default. */
+            public Ssl() {}
+
+            /** @return whether SSL is on */
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            /** @param enabled whether SSL is on */
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+        }
+
+        /** {@code cluster.*}. Not thread-safe: bound once. */
+        public static final class Cluster {
+            private List<String> nodes = new ArrayList<>();
+
+            /** No nodes by default. */
+            public Cluster() {}
+
+            /** @return the nodes, host:port */
+            public List<String> getNodes() {
+                return nodes;
+            }
+
+            /** @param nodes the nodes, host:port */
+            public void setNodes(List<String> nodes) {
+                this.nodes = new ArrayList<>(nodes);
+            }
+        }
+
+        /** {@code sentinel.*}. Not thread-safe: bound once. */
+        public static final class Sentinel {
+            private @Nullable String master;
+
+            /** No Sentinel by default. */
+            public Sentinel() {}
+
+            /** @return the master name */
+            public @Nullable String getMaster() {
+                return master;
+            }
+
+            /** @param master the master name */
+            public void setMaster(@Nullable String master) {
+                this.master = master;
+            }
+        }
+    }
+}

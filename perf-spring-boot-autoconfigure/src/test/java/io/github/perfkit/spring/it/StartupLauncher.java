@@ -1,0 +1,43 @@
+package io.github.perfkit.spring.it;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Fresh-JVM startup measurement (not a test): starts {@link SampleApp} and prints JVM start → {@code run()} returned.
+ * Run the arms alternately, one JVM each, e.g.
+ *
+ * <pre>
+ * ./mvnw -q -pl perf-spring-boot-autoconfigure test-compile dependency:build-classpath \
+ *     -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * CP=perf-spring-boot-autoconfigure/target/test-classes:perf-spring-boot-autoconfigure/target/classes:$(cat /tmp/cp.txt)
+ * for i in $(seq 9); do for a in false true; do
+ *   java -cp "$CP" io.github.perfkit.spring.it.StartupLauncher $a; done; done
+ * </pre>
+ *
+ * The first argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}).
+ */
+public final class StartupLauncher {
+
+    private StartupLauncher() {}
+
+    /**
+     * @param args {@code perfkit.enabled} value, then extra properties
+     */
+    public static void main(String[] args) {
+        long t0 = System.nanoTime();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApp.class)
+                .properties("server.port=0", "spring.main.banner-mode=off", "spring.jmx.enabled=false",
+                        "logging.level.root=warn", "perfkit.enabled=" + args[0])
+                .properties(Arrays.copyOfRange(args, 1, args.length))
+                .logStartupInfo(false)
+                .run();
+        long ready = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        long run = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("RESULT perfkit.enabled=" + args[0] + " jvm-to-ready=" + ready + " run=" + run);
+        context.close();
+        System.exit(0);
+    }
+}
