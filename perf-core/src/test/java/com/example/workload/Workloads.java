@@ -180,6 +180,17 @@ public final class Workloads {
         }
     }
 
+    /** Waits for a signal, checking every 200 ms (a thread with nothing to do, not contention). */
+    public static void awaitSignal(CountDownLatch signal) {
+        try {
+            while (!signal.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                sink++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The type of the contended monitor, so the finding can name it. */
     public static final class SharedLedger {}
 }

@@ -113,6 +113,22 @@ class ContinuousDiagnosisTest {
     }
 
     @Test
+    void threadsWaitingForASignalAreIdleNotContended() throws InterruptedException {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).lockWaitFraction(0.3));
+        pastLearning();
+        CountDownLatch signal = new CountDownLatch(1);
+        try {
+            for (int i = 0; i < 3; i++) {
+                thread("waiter-" + i, () -> Workloads.awaitSignal(signal));
+            }
+            Thread.sleep(6_000);
+            assertThat(raised).noneMatch(f -> f.category() == FindingCategory.LOCK_CONTENTION);
+        } finally {
+            signal.countDown();
+        }
+    }
+
+    @Test
     void aThreadLeakNamesTheCreatingMethodAndTheThreadNames() {
         startDiagnosis(DiagnosisConfig.builder().learningWindows(1).threadLeakWindows(3).threadLeakMinGrowth(10));
         pastLearning();

@@ -109,7 +109,12 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             s.onEvent("jdk.ExecutionSample", guarded(this::cpu));
             s.onEvent("jdk.ObjectAllocationSample", guarded(this::allocation));
             s.onEvent("jdk.JavaMonitorEnter", guarded(e -> lockWait(e, e.getClass("monitorClass"))));
-            s.onEvent("jdk.ThreadPark", guarded(e -> lockWait(e, e.getClass("parkedClass"))));
+            s.onEvent("jdk.ThreadPark", guarded(e -> {
+                RecordedClass blocker = e.getClass("parkedClass");
+                if (isContention(blocker)) {
+                    lockWait(e, blocker);
+                }
+            }));
             s.onEvent("jdk.ThreadStart", guarded(this::threadStart));
             s.onEvent("jdk.GCHeapSummary", guarded(this::heapSummary));
             s.onFlush(this::onFlush);
@@ -236,6 +241,32 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             window.heapAfterGc = window.heapAfterGc < 0 ? used : Math.min(window.heapAfterGc, used);
         }
     }
+
+    /**
+     * Parking is contention only on a lock (or permits); waiting for a signal — a latch, a condition, a future, a
+     * queue's next element, a pool's next task, or a bare {@code park} without a blocker — is a thread with nothing
+     * to do, however long it waits.
+     */
+    static boolean isContention(@Nullable RecordedClass blocker) {
+        if (blocker == null) {
+            return false;
+        }
+        String name = blocker.getName();
+        for (String idle : IDLE_WAITS) {
+            if (name.startsWith(idle)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final List<String> IDLE_WAITS = List.of(
+            "java.util.concurrent.CountDownLatch", "java.util.concurrent.locks.AbstractQueuedSynchronizer$ConditionObject",
+            "java.util.concurrent.locks.AbstractQueuedLongSynchronizer$ConditionObject", "java.util.concurrent.FutureTask",
+            "java.util.concurrent.CompletableFuture", "java.util.concurrent.SynchronousQueue",
+            "java.util.concurrent.LinkedTransferQueue", "java.util.concurrent.Exchanger", "java.util.concurrent.Phaser",
+            "java.util.concurrent.ForkJoin", "java.util.concurrent.CyclicBarrier", "java.lang.Thread",
+            "java.lang.VirtualThread");
 
     private void lockWait(RecordedEvent e, @Nullable RecordedClass monitor) {
         RecordedStackTrace trace = e.getStackTrace();
