@@ -14,9 +14,12 @@ import io.github.perfkit.core.health.HealthResult;
 import io.github.perfkit.core.health.HealthStatus;
 import io.github.perfkit.core.history.HistoryQuery;
 import io.github.perfkit.core.history.TimeSeries;
+import io.github.perfkit.core.spi.StatusContributor;
 import io.github.perfkit.servlet.internal.Access;
+import io.github.perfkit.servlet.internal.ActionBody;
 import io.github.perfkit.servlet.internal.Assets;
 import io.github.perfkit.servlet.internal.BadRequest;
+import io.github.perfkit.servlet.internal.Csrf;
 import io.github.perfkit.servlet.internal.Params;
 import io.github.perfkit.servlet.internal.Paths;
 import io.micrometer.core.instrument.Gauge;
@@ -64,11 +67,17 @@ import org.slf4j.LoggerFactory;
  * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
  * <li>{@code /api/sections}: the sections of {@link Perf#statusSections()} (cache, alerts and other
  * modules contribute through perf-core's SPI), all or {@code name=} one;</li>
+ * <li>{@code POST /api/sections/<name>/<action>}: runs one of a section's
+ * {@link io.github.perfkit.core.spi.StatusContributor#actions() actions} (for example the alert engine's
+ * silence and acknowledge) with the parameters of a form-encoded or flat JSON body (at most 8 KiB,
+ * 32 parameters, values of at most 1024 characters); see "State-changing calls" below;</li>
+ * <li>{@code /api/csrf}: the token that state-changing calls from a browser send back;</li>
  * <li>{@code /api/stream}: server-sent events ({@code event: summary}) every {@code interval}, at
  * most {@link #MAX_STREAMS} at once (then 429), each ending after 30 minutes or {@code events}
  * events; needs async support on the servlet (and filter).</li>
  * </ul>
- * Only GET and HEAD are served (others get 405); unknown paths 404; every parameter is validated
+ * Only GET and HEAD are served (others get 405), except the section actions, which are POST only;
+ * unknown paths 404; every parameter is validated
  * (400 with a JSON error naming it). JSON is always {@code application/json} with
  * {@code X-Content-Type-Options: nosniff}. Routing uses the canonical path, so {@code /perf;x/},
  * {@code //perf}, percent-encoded and case variants reach the same endpoint.
@@ -77,6 +86,20 @@ import org.slf4j.LoggerFactory;
  * registry is one, it is used; when it is a {@link CompositeMeterRegistry}, a Prometheus
  * registry inside it is used, or one is created and added to it; otherwise {@code /metrics}
  * answers 404 with an explanation. Build the hub with a Prometheus (or composite) registry.
+ *
+ * <p>State-changing calls (section actions) pass the same access policy as every endpoint and
+ * then a cross-site request forgery check. A request with the configured bearer token in
+ * {@code Authorization} skips it: browsers never attach that header on their own, and a cross-site
+ * page cannot add it without a CORS preflight, which these endpoints never grant, so such a
+ * request is a deliberate call from a script or tool. Every other request (the dashboard, or a
+ * loopback tool without the token) must send the endpoints' random token (read from
+ * {@code GET api/csrf}, one per servlet instance) in the {@code X-Perfkit-CSRF} header, and, when
+ * the browser says where the request comes from, come from the same origin: {@code Sec-Fetch-Site}
+ * must then be {@code same-origin} and {@code Origin} must name the scheme and {@code Host} the
+ * request was sent to (behind a TLS-terminating proxy, let the container know the forwarded scheme). A cross-site page can neither read the token (no CORS) nor forge these headers. Failures
+ * get 403; an unknown section 404; an action the section does not offer, or a parameter it rejects
+ * ({@link IllegalArgumentException}), 400 with the message; GET and other methods 405; a body over
+ * 8 KiB 413.
  *
  * <p>Thread-safe: one instance serves all requests.
  */
@@ -95,6 +118,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private final transient @Nullable PerfFilter filter;
     private final transient Access access;
     private final transient Assets assets = new Assets();
+    private final transient Csrf csrf = new Csrf();
     private final transient @Nullable PrometheusMeterRegistry prometheus;
     private final long startMillis = System.currentTimeMillis();
 
@@ -183,6 +207,10 @@ public class PerfEndpointsServlet extends HttpServlet {
                 asset(req, res, head, path, asset);
                 return;
             }
+            if (path.startsWith(ACTIONS_PREFIX)) {
+                sectionAction(req, res, head, path.substring(ACTIONS_PREFIX.length()));
+                return;
+            }
             Endpoint endpoint = endpoint(path);
             if (endpoint == null) {
                 error(res, head, 404, "not_found", null, "no such endpoint");
@@ -206,7 +234,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     private enum Endpoint {
-        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM, SECTIONS
+        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM, SECTIONS, CSRF
     }
 
     private static @Nullable Endpoint endpoint(String path) {
@@ -225,6 +253,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             case "/api/threads" -> Endpoint.THREADS;
             case "/api/stream" -> Endpoint.STREAM;
             case "/api/sections" -> Endpoint.SECTIONS;
+            case "/api/csrf" -> Endpoint.CSRF;
             default -> null;
         };
     }
@@ -293,11 +322,129 @@ public class PerfEndpointsServlet extends HttpServlet {
                 if (name != null && sections.isEmpty()) {
                     error(res, head, 404, "not_found", "name", "no status section has this name");
                 } else {
-                    json(res, head, 200, Map.of("sections", sections));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("sections", sections);
+                    body.put("actions", sectionActions(name));
+                    json(res, head, 200, body);
                 }
+            }
+            case CSRF -> {
+                new Params(q, Set.of());
+                json(res, head, 200, Map.of("header", Csrf.HEADER, "token", csrf.token()));
             }
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
+    }
+
+    // ------------------------------------------------------------------ section actions
+
+    private static final String ACTIONS_PREFIX = "/api/sections/";
+    private static final java.util.regex.Pattern ACTION_NAME = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+    private static final int MAX_MESSAGE = 300;
+
+    private Map<String, List<String>> sectionActions(@Nullable String only) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (StatusContributor c : perf.contributors()) {
+            if (only != null && !only.equals(c.name())) {
+                continue;
+            }
+            try {
+                Set<String> actions = c.actions();
+                if (actions != null && !actions.isEmpty()) {
+                    out.put(c.name(), actions.stream().sorted().toList());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Perfkit: listing the actions of section '{}' failed", c.name(), e);
+            }
+        }
+        return out;
+    }
+
+    private void sectionAction(HttpServletRequest req, HttpServletResponse res, boolean head, String rest)
+            throws IOException {
+        if (!"POST".equals(req.getMethod())) {
+            res.setHeader("Allow", "POST");
+            error(res, head, 405, "method_not_allowed", null, "section actions are POST only");
+            return;
+        }
+        if (!access.tokenMatches(req.getHeader("Authorization"))) {
+            String refusal = csrf.refusal(req.getHeader(Csrf.HEADER), req.getHeader("Origin"),
+                    req.getHeader("Sec-Fetch-Site"), req.getHeader("Host"),
+                    req.getScheme() == null ? "http" : req.getScheme());
+            if (refusal != null) {
+                error(res, false, 403, "csrf", null, refusal);
+                return;
+            }
+        }
+        String[] parts = rest.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            error(res, false, 404, "not_found", null, "use POST api/sections/<section>/<action>");
+            return;
+        }
+        StatusContributor section = null;
+        for (StatusContributor c : perf.contributors()) {
+            if (c.name().equals(parts[0])) {
+                section = c;
+            }
+        }
+        if (section == null) {
+            error(res, false, 404, "not_found", "section", "no status section has this name");
+            return;
+        }
+        String action = parts[1];
+        Set<String> offered;
+        try {
+            offered = section.actions();
+        } catch (RuntimeException e) {
+            LOG.warn("Perfkit: listing the actions of section '{}' failed", section.name(), e);
+            offered = Set.of();
+        }
+        if (!ACTION_NAME.matcher(action).matches() || offered == null || !offered.contains(action)) {
+            error(res, false, 400, "bad_request", "action", "section '" + section.name() + "' has no such action; "
+                    + "offered: " + (offered == null ? List.of() : offered.stream().sorted().toList()));
+            return;
+        }
+        if (req.getQueryString() != null && !req.getQueryString().isEmpty()) {
+            throw new BadRequest("query", "send the action's parameters in the body, not the query string");
+        }
+        Map<String, String> params;
+        try {
+            params = ActionBody.read(req.getInputStream(), req.getContentLengthLong(), req.getContentType(),
+                    PerfEndpointsServlet::jsonObject);
+        } catch (ActionBody.TooLarge e) {
+            error(res, false, 413, "payload_too_large", "body", e.getMessage());
+            return;
+        }
+        Map<String, Object> result;
+        try {
+            result = section.act(action, params);
+        } catch (UnsupportedOperationException e) {
+            error(res, false, 400, "bad_request", "action", cut(e.getMessage()));
+            return;
+        } catch (IllegalArgumentException e) {
+            error(res, false, 400, "bad_request", null, cut(e.getMessage()));
+            return;
+        }
+        LOG.info("Perfkit: section action {}/{} by {}", section.name(), action, req.getRemoteAddr());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("section", section.name());
+        body.put("action", action);
+        body.put("result", result == null ? Map.of() : jsonSafe(result));
+        json(res, false, 200, body);
+    }
+
+    private static @Nullable Map<?, ?> jsonObject(String text) {
+        try {
+            Object v = MAPPER.readValue(text, Object.class);
+            return v instanceof Map<?, ?> m ? m : null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON", e);
+        }
+    }
+
+    private static String cut(@Nullable String message) {
+        String m = message == null ? "" : message;
+        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 
     /** The page's policy: its own scripts, styles and API calls only; no inline script, no framing. */
