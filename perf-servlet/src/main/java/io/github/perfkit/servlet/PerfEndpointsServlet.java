@@ -145,6 +145,57 @@ public class PerfEndpointsServlet extends HttpServlet {
         this.filter = filter;
         this.access = new Access(config.bearerToken(), config.trustedProxies());
         this.prometheus = findPrometheus(perf.registry());
+        bindLatencyGauges(perf.registry());
+    }
+
+    // ------------------------------------------------------------------ HTTP latency percentiles
+
+    private static final java.util.regex.Pattern HTTP_OPERATION = java.util.regex.Pattern.compile("[A-Z]{3,10} /.*");
+    private static final double[] QUANTILES = {0.5, 0.95, 0.99};
+    private final transient Object latencyLock = new Object();
+    private transient long latencyAt = Long.MIN_VALUE;
+    private transient double[] latency = {Double.NaN, Double.NaN, Double.NaN};
+
+    private void bindLatencyGauges(MeterRegistry registry) {
+        try {
+            for (int i = 0; i < QUANTILES.length; i++) {
+                int q = i;
+                Gauge.builder(MetricNames.HTTP_SERVER_LATENCY, this, s -> s.latency(q))
+                        .tag("quantile", Double.toString(QUANTILES[i])).baseUnit("seconds")
+                        .description("HTTP request latency percentile (count-weighted over endpoints)")
+                        .register(registry);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Perfkit: registering the HTTP latency gauges failed", e);
+        }
+    }
+
+    /** One percentile (index into {@link #QUANTILES}); the three are computed together at most once a second. */
+    private double latency(int index) {
+        long now = perf.clock().monotonicTime();
+        synchronized (latencyLock) {
+            if (latencyAt == Long.MIN_VALUE || now - latencyAt >= 1_000_000_000L) {
+                latencyAt = now;
+                double[] sums = new double[QUANTILES.length];
+                long count = 0;
+                for (OperationStats s : perf.tracker().stats()) {
+                    LatencySnapshot w = s.window();
+                    if (w.count() <= 0 || !HTTP_OPERATION.matcher(s.name()).matches()) {
+                        continue;
+                    }
+                    count += w.count();
+                    sums[0] += w.count() * (double) w.p50Nanos();
+                    sums[1] += w.count() * (double) w.p95Nanos();
+                    sums[2] += w.count() * (double) w.p99Nanos();
+                }
+                double[] next = new double[QUANTILES.length];
+                for (int i = 0; i < next.length; i++) {
+                    next[i] = count == 0 ? Double.NaN : sums[i] / count / 1e9;
+                }
+                latency = next;
+            }
+            return latency[index];
+        }
     }
 
     /**
