@@ -9,13 +9,16 @@
   // Each chart: one or more history queries ("series"); each query's series are grouped into lines by one
   // tag (or all into one line named by its label), optionally filtered by tags, then combined per timestamp.
   var MIB = 1 / 1048576, GIB = 1 / 1073741824, KIB = 1 / 1024;
+  // Lines whose meaning has a colour keep it (errors red, warnings amber) whatever else the chart shows.
+  var LINE_COLOURS = { '2xx': '#1f9d55', '3xx': '#2f6fdf', '4xx': '#d08a00', '5xx': '#d0342c', 'p50': '#2f6fdf',
+    'p95': '#d08a00', 'p99': '#d0342c' };
   var CHARTS = [
-    { id: 'rate', group: 'http', title: 'Requests /s by status class', scale: 1, agg: 'sum',
+    { id: 'rate', group: 'http', title: 'Requests /s by status class', scale: 1, agg: 'sum', fixedColours: true,
       series: [{ metric: 'perfkit.http.server.requests.count', groupBy: 'status.class' }] },
-    { id: 'latency', group: 'http', title: 'Latency p50 / p95 / p99 (ms)', scale: 1000, agg: 'max',
+    { id: 'latency', group: 'http', title: 'Latency p50 / p95 / p99 (ms)', scale: 1000, agg: 'max', fixedColours: true,
       series: [{ metric: 'perfkit.http.server.latency', groupBy: 'quantile',
         names: { '0.5': 'p50', '0.95': 'p95', '0.99': 'p99' } }] },
-    { id: 'http-errors', group: 'http', title: 'Errors /s by class', scale: 1, agg: 'sum',
+    { id: 'http-errors', group: 'http', title: 'Errors /s by class', scale: 1, agg: 'sum', fixedColours: true,
       series: [{ metric: 'perfkit.http.server.requests.count', groupBy: 'status.class', only: ['4xx', '5xx'] }] },
     { id: 'heap', group: 'jvm', title: 'Heap used (MiB)', metric: 'perfkit.jvm.heap.used', scale: MIB, agg: 'sum',
       series: [{ metric: 'perfkit.jvm.heap.used', label: 'used' }, { metric: 'perfkit.jvm.heap.max', label: 'max' }] },
@@ -51,13 +54,15 @@
     '#8a6d00', '#2d9cdb', '#a83232', '#3f7f3f'];
   var CARDS = [
     { id: 'cpu', label: 'CPU' }, { id: 'heap', label: 'Heap' }, { id: 'rps', label: 'Requests /s' },
-    { id: 'p95', label: 'p95 (slowest op)' }, { id: 'errors', label: 'Error rate' },
+    { id: 'p95', label: 'Slowest p95' }, { id: 'errors', label: 'Error rate' },
     { id: 'threads', label: 'Threads' }, { id: 'health', label: 'Health' },
-    { id: 'cache', label: 'Cache hit ratio', optional: true }, { id: 'alerts', label: 'Active alerts', optional: true }
+    { id: 'cache', label: 'Cache hits', optional: true }, { id: 'alerts', label: 'Active alerts', optional: true }
   ];
   var STREAM_INTERVAL = '2s';
   var POLL_MILLIS = 5000;
   var TABLES_EVERY = 5;
+  // Sections (alerts, cache) refresh more often than the rest: a fired alert should show within seconds.
+  var SECTIONS_EVERY = 2;
 
   var state = {
     range: '5m', live: true, source: null, pollTimer: null, events: 0, lastSummary: null,
@@ -182,13 +187,19 @@
     return q.names && Object.prototype.hasOwnProperty.call(q.names, v) ? q.names[v] : v;
   }
   function matches(q, s) {
-    var tags = s.tags || {};
+    return !q.only || q.only.indexOf(String((s.tags || {})[q.groupBy])) >= 0;
+  }
+
+  /** The history URL of one query: the server filters by tags and merges series per line (few bytes for many series). */
+  function historyUrl(q, spec, range, step) {
+    var url = 'api/history?metric=' + encodeURIComponent(q.metric) + '&range=' + range + '&step=' + step
+      + '&agg=' + spec.agg;
+    if (q.groupBy) { url += '&groupBy=' + encodeURIComponent(q.groupBy); }
     if (q.where) {
-      for (var k in q.where) {
-        if (Object.prototype.hasOwnProperty.call(q.where, k) && tags[k] !== q.where[k]) { return false; }
-      }
+      url += '&tags=' + encodeURIComponent(Object.keys(q.where).map(function (k) { return k + ':' + q.where[k]; })
+        .join(','));
     }
-    return !q.only || q.only.indexOf(String(tags[q.groupBy])) >= 0;
+    return url;
   }
 
   function mergeSeries(responses, spec) {
@@ -259,7 +270,8 @@
       scales: { x: { time: true, range: function (u, min, max) { return c.xRange || [min, max]; } } },
       axes: [{}, { size: 60 }],
       series: [{}].concat(merged.labels.map(function (label, i) {
-        var line = { label: label, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: false,
+        var colour = c.spec.fixedColours && LINE_COLOURS[label] ? LINE_COLOURS[label] : PALETTE[i % PALETTE.length];
+        var line = { label: label, stroke: colour, width: 1.5, spanGaps: false,
           value: function (u, v) { return v === null || v === undefined ? '–' : num(v, 2); } };
         if (merged.labels.length === 1) { line.fill = 'rgba(47,111,223,0.12)'; }
         return line;
@@ -271,11 +283,14 @@
     var range = state.range, step = RANGE_STEPS[range], round = ++state.chartRound, started = Date.now();
     var root = document.documentElement;
     root.setAttribute('data-charts-pending', range);
+    var fetched = {};
     var all = CHARTS.map(function (spec) {
       var c = state.charts[spec.id];
       if (c.box.hidden) { return Promise.resolve(); }
       return Promise.all(spec.series.map(function (q) {
-        return getJson('api/history?metric=' + encodeURIComponent(q.metric) + '&range=' + range + '&step=' + step);
+        // Charts that show the same query (requests by class, errors by class) share one request.
+        var url = historyUrl(q, spec, range, step);
+        return fetched[url] || (fetched[url] = getJson(url));
       })).then(function (responses) {
         if (round !== state.chartRound) { return; }
         var merged = mergeSeries(responses, spec);
@@ -441,7 +456,7 @@
 
   function refreshStatus() {
     getJson('status').then(function (s) {
-      if (s.version) { byId('version').textContent = 'v' + s.version; }
+      if (s.version && s.version !== 'unknown') { byId('version').textContent = 'v' + s.version; }
       var h = s.health || {};
       var cls = h.status === 'UP' ? 'ok' : h.status === 'DOWN' ? 'bad' : 'warn';
       setCard('health', h.status || '–', cls);
@@ -895,7 +910,11 @@
       try { s = JSON.parse(ev.data); } catch (e) { return; }
       onSummary(s);
       state.events++;
-      if (state.events % TABLES_EVERY === 0) { refreshAll(); }
+      if (state.events % TABLES_EVERY === 0) {
+        refreshAll();
+      } else if (state.events % SECTIONS_EVERY === 0) {
+        refreshSections();
+      }
     });
     src.addEventListener('error', function () {
       failures++;

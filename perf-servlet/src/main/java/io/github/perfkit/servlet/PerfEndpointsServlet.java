@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * (version, uptime, health components, system and JVM summary, {@link Perf#statusSections()}),
  * {@code /ping};</li>
  * <li>{@code /metrics}: Prometheus text exposition (format 0.0.4) of the hub's registry;</li>
- * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history}, {@code /api/operations},
+ * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history} (optionally merged per value of one
+ * tag, {@code groupBy=<tag>&agg=sum|avg|max}, so a chart of hundreds of series transfers a few lines), {@code /api/operations},
  * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
  * <li>{@code /api/sections}: the sections of {@link Perf#statusSections()} (cache, alerts and other
  * modules contribute through perf-core's SPI), all or {@code name=} one;</li>
@@ -346,7 +347,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
             case SNAPSHOT -> json(res, head, 200, snapshot(new Params(q, Set.of("prefix", "limit"))));
             case HISTORY -> json(res, head, 200, history(new Params(q, Set.of("metric", "tags", "from", "to", "range",
-                    "step"))));
+                    "step", "groupBy", "agg"))));
             case OPERATIONS -> json(res, head, 200, operations(new Params(q, Set.of("sort", "limit", "period"))));
             case SLOW -> json(res, head, 200, slow(new Params(q, Set.of("kind", "limit"))));
             case PROFILE -> {
@@ -718,19 +719,28 @@ public class PerfEndpointsServlet extends HttpServlet {
         if (span.toMillis() / step.toMillis() > MAX_HISTORY_POINTS) {
             throw new BadRequest("step", "too small for the range: at most " + MAX_HISTORY_POINTS + " points");
         }
+        String groupBy = p.name("groupBy", false);
+        String agg = p.string("agg") == null ? null : p.choice("agg", "sum", List.of("sum", "avg", "max"));
+        if (groupBy != null && agg == null) {
+            agg = "sum";
+        }
         List<TimeSeries> series = perf.history().query(new HistoryQuery(metric, tags, start, end, step));
         List<Object> list = new ArrayList<>(series.size());
-        for (TimeSeries s : series) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", s.name());
-            e.put("tags", tags(s.tags()));
-            List<Object> points = new ArrayList<>(s.points().size());
-            for (TimeSeries.Point pt : s.points()) {
-                points.add(List.of(pt.epochMillis(), finiteOrZero(pt.min()), finiteOrZero(pt.max()),
-                        finiteOrZero(pt.avg())));
+        if (agg != null) {
+            list.addAll(grouped(metric, series, groupBy, agg));
+        } else {
+            for (TimeSeries s : series) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", s.name());
+                e.put("tags", tags(s.tags()));
+                List<Object> points = new ArrayList<>(s.points().size());
+                for (TimeSeries.Point pt : s.points()) {
+                    points.add(List.of(pt.epochMillis(), finiteOrZero(pt.min()), finiteOrZero(pt.max()),
+                            finiteOrZero(pt.avg())));
+                }
+                e.put("points", points);
+                list.add(e);
             }
-            e.put("points", points);
-            list.add(e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("metric", metric);
@@ -739,6 +749,56 @@ public class PerfEndpointsServlet extends HttpServlet {
         out.put("stepMillis", step.toMillis());
         out.put("pointFormat", List.of("epochMillis", "min", "max", "avg"));
         out.put("series", list);
+        return out;
+    }
+
+    /**
+     * Series merged per value of one tag (or all into one without {@code groupBy}), so that a chart of
+     * hundreds of series transfers a few lines: per timestamp, min of mins and max of maxes, and avg
+     * is the sum, the mean or the max (of maxes) of the series' values, as {@code agg} says.
+     */
+    private static List<Object> grouped(String metric, List<TimeSeries> series, @Nullable String groupBy, String agg) {
+        Map<String, java.util.TreeMap<Long, double[]>> groups = new java.util.TreeMap<>();
+        for (TimeSeries s : series) {
+            String key = "";
+            if (groupBy != null) {
+                String v = null;
+                for (Tag t : s.tags()) {
+                    if (t.getKey().equals(groupBy)) {
+                        v = t.getValue();
+                    }
+                }
+                key = v == null ? "" : v;
+            }
+            java.util.TreeMap<Long, double[]> g = groups.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            for (TimeSeries.Point pt : s.points()) {
+                // {min, max, sum of avg, count}
+                double[] b = g.computeIfAbsent(pt.epochMillis(), t -> new double[] {Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY, 0, 0});
+                b[0] = Math.min(b[0], finiteOrZero(pt.min()));
+                b[1] = Math.max(b[1], finiteOrZero(pt.max()));
+                b[2] += finiteOrZero(pt.avg());
+                b[3] += 1;
+            }
+        }
+        List<Object> out = new ArrayList<>(groups.size());
+        for (Map.Entry<String, java.util.TreeMap<Long, double[]>> e : groups.entrySet()) {
+            List<Object> points = new ArrayList<>(e.getValue().size());
+            for (Map.Entry<Long, double[]> pt : e.getValue().entrySet()) {
+                double[] b = pt.getValue();
+                double value = switch (agg) {
+                    case "avg" -> b[2] / b[3];
+                    case "max" -> b[1];
+                    default -> b[2];
+                };
+                points.add(List.of(pt.getKey(), finiteOrZero(b[0]), finiteOrZero(b[1]), finiteOrZero(value)));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", metric);
+            m.put("tags", groupBy == null ? Map.of() : Map.of(groupBy, e.getKey()));
+            m.put("points", points);
+            out.add(m);
+        }
         return out;
     }
 
