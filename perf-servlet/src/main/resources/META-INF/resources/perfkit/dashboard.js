@@ -418,6 +418,10 @@
 
   function renderSlow(list) {
     var root = byId('slow');
+    // Unchanged list: keep the buttons, so a refresh never swallows a click on them.
+    var signature = list.map(function (t) { return t.id + ':' + t.durationMillis; }).join(',');
+    if (signature === state.slowSignature) { return; }
+    state.slowSignature = signature;
     clear(root);
     list.forEach(function (t) {
       var li = el('li', 'slow-request');
@@ -750,11 +754,15 @@
     m.hidden = false;
   }
 
-  function runAlertAction(action, params, done) {
+  function runAlertAction(action, params, done, button) {
+    if (button) { button.disabled = true; }
     postAction('alerts', action, params).then(function () {
       alertMessage(done, false);
       refreshSections();
-    }).catch(function (e) { alertMessage(action + ' failed: ' + e.message, true); });
+    }).catch(function (e) {
+      alertMessage(action + ' failed: ' + e.message, true);
+      if (button) { button.disabled = false; }
+    });
   }
 
   function levelBadge(level) {
@@ -789,8 +797,7 @@
       var ack = el('button', 'btn small ack', 'Acknowledge');
       ack.type = 'button';
       ack.addEventListener('click', function () {
-        ack.disabled = true;
-        runAlertAction('acknowledge', { id: String(a.id), by: 'dashboard' }, 'Acknowledged ' + a.rule);
+        runAlertAction('acknowledge', { id: String(a.id), by: 'dashboard' }, 'Acknowledged ' + a.rule, ack);
       });
       actions.appendChild(ack);
     }
@@ -826,12 +833,16 @@
     byId('alerts-summary').textContent = num(count, 0) + ' active, ' + num(section.silences || 0, 0) + ' silences, '
       + num(section.rules || 0, 0) + ' rules';
     var body = document.querySelector('#alerts tbody');
-    clear(body);
     var now = Date.now(), current = {};
-    active.forEach(function (a) {
-      body.appendChild(alertRow(a, false));
-      current[a.id] = a;
-    });
+    active.forEach(function (a) { current[a.id] = a; });
+    // Rows are rebuilt only when an alert or the offered actions changed: a refresh between the
+    // press and the release of a button would otherwise swallow the click.
+    var signature = JSON.stringify([active, state.actions.alerts || []]);
+    if (signature !== state.alertsSignature) {
+      state.alertsSignature = signature;
+      clear(body);
+      active.forEach(function (a) { body.appendChild(alertRow(a, false)); });
+    }
     byId('alerts-empty').hidden = active.length > 0;
     byId('silence-form').hidden = !offers('alerts', 'silence');
     // History: the section's own when it has one, else alerts this page saw leave the active list.

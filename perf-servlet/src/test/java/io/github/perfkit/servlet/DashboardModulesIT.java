@@ -143,8 +143,9 @@ class DashboardModulesIT {
         assertThat(text("card-alerts-sub")).contains("1 firing");
 
         browser.driver.findElement(By.cssSelector("#alerts tr[data-alert-id] button.ack")).click();
-        await.withMessage("acknowledged by the dashboard").until(d -> d.findElement(By.cssSelector(
-                "#alerts tr[data-alert-id] .alert-ack")).getText().equals("dashboard"));
+        await.withMessage(() -> "acknowledged by the dashboard; the page says: " + text("alerts-message"))
+                .until(d -> d.findElement(By.cssSelector("#alerts tr[data-alert-id] .alert-ack")).getText()
+                        .equals("dashboard"));
         assertThat(engine.activeAlerts().get(0).acknowledgedBy()).isEqualTo("dashboard");
         assertThat(text("alerts-message")).startsWith("Acknowledged " + RULE);
         assertThat(browser.driver.findElements(By.cssSelector("#alerts tr[data-alert-id] button.ack"))).isEmpty();
@@ -155,7 +156,8 @@ class DashboardModulesIT {
         new Select(browser.driver.findElement(By.id("silence-duration"))).selectByValue("4h");
         browser.driver.findElement(By.id("silence-comment")).sendKeys("draining the queue");
         browser.driver.findElement(By.cssSelector("#silence-form button[type=submit]")).click();
-        await.withMessage("the silence was created").until(d -> engine.silences().size() == 1);
+        browser.await(Duration.ofSeconds(30)).withMessage(() -> "the silence was created; the page says: "
+                + text("alerts-message")).until(d -> engine.silences().size() == 1);
         Silence silence = engine.silences().get(0);
         assertThat(silence.matchers()).isEqualTo(Map.of("alertname", RULE, "subject", fired.subject()));
         assertThat(silence.comment()).isEqualTo("draining the queue");
