@@ -243,6 +243,15 @@ public class PerfEndpointsServlet extends HttpServlet {
         res.setHeader("Referrer-Policy", "no-referrer");
         String method = req.getMethod();
         boolean head = "HEAD".equals(method);
+        byte[] body = null;
+        if (!"GET".equals(method) && !head) {
+            // Read (at most 8 KiB of) the body before answering, so that an early answer (403, 404,
+            // 405) leaves nothing unread on a keep-alive connection; a larger body closes it.
+            body = readBody(req);
+            if (body.length > ActionBody.MAX_BYTES) {
+                res.setHeader("Connection", "close");
+            }
+        }
         try {
             if (!allowed(req)) {
                 if (access.hasToken()) {
@@ -260,7 +269,7 @@ public class PerfEndpointsServlet extends HttpServlet {
                 return;
             }
             if (path.startsWith(ACTIONS_PREFIX)) {
-                sectionAction(req, res, head, path.substring(ACTIONS_PREFIX.length()));
+                sectionAction(req, res, head, path.substring(ACTIONS_PREFIX.length()), body);
                 return;
             }
             Endpoint endpoint = endpoint(path);
@@ -412,8 +421,16 @@ public class PerfEndpointsServlet extends HttpServlet {
         return out;
     }
 
-    private void sectionAction(HttpServletRequest req, HttpServletResponse res, boolean head, String rest)
-            throws IOException {
+    private static byte[] readBody(HttpServletRequest req) {
+        try {
+            return req.getInputStream().readNBytes(ActionBody.MAX_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            return new byte[0];
+        }
+    }
+
+    private void sectionAction(HttpServletRequest req, HttpServletResponse res, boolean head, String rest,
+            byte @Nullable [] body) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             res.setHeader("Allow", "POST");
             error(res, head, 405, "method_not_allowed", null, "section actions are POST only");
@@ -461,8 +478,8 @@ public class PerfEndpointsServlet extends HttpServlet {
         }
         Map<String, String> params;
         try {
-            params = ActionBody.read(req.getInputStream(), req.getContentLengthLong(), req.getContentType(),
-                    PerfEndpointsServlet::jsonObject);
+            params = ActionBody.read(new java.io.ByteArrayInputStream(body == null ? new byte[0] : body),
+                    req.getContentLengthLong(), req.getContentType(), PerfEndpointsServlet::jsonObject);
         } catch (ActionBody.TooLarge e) {
             error(res, false, 413, "payload_too_large", "body", e.getMessage());
             return;
@@ -478,11 +495,11 @@ public class PerfEndpointsServlet extends HttpServlet {
             return;
         }
         LOG.info("Perfkit: section action {}/{} by {}", section.name(), action, req.getRemoteAddr());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("section", section.name());
-        body.put("action", action);
-        body.put("result", result == null ? Map.of() : jsonSafe(result));
-        json(res, false, 200, body);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("section", section.name());
+        answer.put("action", action);
+        answer.put("result", result == null ? Map.of() : jsonSafe(result));
+        json(res, false, 200, answer);
     }
 
     private static @Nullable Map<?, ?> jsonObject(String text) {

@@ -208,6 +208,7 @@ class DashboardLoadIT {
                 .as("5 minutes at 2 s steps").isBetween(140, 152);
         assertThat(browser.texts("#chart-rate .u-legend .u-series")).hasSize(5).as("time + 4 status classes");
         assertThat(browser.texts("#chart-cores .u-legend .u-series")).as("lines are capped: time + 12 cores").hasSize(13);
+        assertThat(String.join(" ", browser.texts("#chart-latency .u-legend .u-series"))).contains("p50", "p95", "p99");
 
         long switchStart = System.nanoTime();
         new Select(browser.driver.findElement(By.id("range"))).selectByValue("7d");
