@@ -151,7 +151,7 @@ public class PerfEndpointsServlet extends HttpServlet {
 
     // ------------------------------------------------------------------ HTTP latency percentiles
 
-    private static final java.util.regex.Pattern HTTP_OPERATION = java.util.regex.Pattern.compile("[A-Z]{3,10} /.*");
+    private static final java.util.regex.Pattern HTTP_OPERATION = java.util.regex.Pattern.compile("[A-Z]{3,10} (/.*|OTHER)");
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
     private final transient Object latencyLock = new Object();
     private transient long latencyAt = Long.MIN_VALUE;
