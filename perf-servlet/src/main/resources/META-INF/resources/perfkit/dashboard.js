@@ -67,7 +67,7 @@
   var state = {
     range: '5m', live: true, source: null, pollTimer: null, events: 0, lastSummary: null,
     ops: [], sortKey: 'count', sortDir: -1, charts: {}, open: {}, rps: null, errorRate: null,
-    chartRound: 0, actions: {}, csrf: null, alertsSeen: {}, alertsHistory: [], cacheSection: null
+    chartRound: 0, sectionsAsked: 0, sectionsShown: 0, actions: {}, csrf: null, alertsSeen: {}, alertsHistory: [], cacheSection: null
   };
 
   // ------------------------------------------------------------------ DOM helpers (text only)
@@ -516,7 +516,11 @@
   var OWN_PANELS = { alerts: true, cache: true };
 
   function refreshSections() {
+    // An answer older than one already shown is dropped (a slow refresh must not undo an action's result).
+    var seq = ++state.sectionsAsked;
     getJson('api/sections').then(function (r) {
+      if (seq < state.sectionsShown) { return; }
+      state.sectionsShown = seq;
       var root = byId('sections');
       clear(root);
       var sections = r.sections || {};
@@ -785,10 +789,11 @@
     if (a.title && a.title !== a.rule) { name.appendChild(el('div', 'muted alert-title', a.title)); }
     tr.appendChild(name);
     cell(tr, a.subject, 'alert-subject');
-    cell(tr, a.state, 'alert-state state-' + String(a.state || '').toLowerCase().replace(/[^a-z]/g, ''));
-    cell(tr, when(a.since), 'muted');
+    var st = cell(tr, a.state, 'alert-state state-' + String(a.state || '').toLowerCase().replace(/[^a-z]/g, ''));
+    if (a.silenced === true) { st.appendChild(el('span', 'tag', 'silenced')); }
+    cell(tr, when(a.since || a.at), 'muted');
     if (history) {
-      cell(tr, when(a.endedAt || a.seenUntil), 'muted');
+      cell(tr, a.kind ? String(a.kind).toLowerCase() : 'left the active list ' + when(a.endedAt || a.seenUntil), 'muted');
       return tr;
     }
     cell(tr, a.acknowledgedBy || '', 'alert-ack');
@@ -826,12 +831,17 @@
     var firing = 0;
     Object.keys(byLevel).forEach(function (k) { if (typeof byLevel[k] === 'number') { firing += byLevel[k]; } });
     var severe = (byLevel.critical || 0) + (byLevel.high || 0);
+    // perf-alerts lists its silences (with silenceCount); an older shape gave their number only.
+    var silences = Array.isArray(section.silences) ? section.silences : [];
+    var silenceCount = typeof section.silenceCount === 'number' ? section.silenceCount
+      : typeof section.silences === 'number' ? section.silences : silences.length;
     var count = typeof section.activeCount === 'number' ? section.activeCount : active.length;
     setCard('alerts', num(count, 0), severe > 0 ? 'bad' : firing > 0 ? 'warn' : 'ok',
       firing + ' firing' + (severe > 0 ? ', ' + severe + ' high or critical' : '')
-      + (section.silences > 0 ? ', ' + section.silences + ' silenced' : ''));
-    byId('alerts-summary').textContent = num(count, 0) + ' active, ' + num(section.silences || 0, 0) + ' silences, '
+      + (silenceCount > 0 ? ', ' + silenceCount + ' silences' : ''));
+    byId('alerts-summary').textContent = num(count, 0) + ' active, ' + num(silenceCount, 0) + ' silences, '
       + num(section.rules || 0, 0) + ' rules';
+    renderSilences(silences);
     var body = document.querySelector('#alerts tbody');
     var now = Date.now(), current = {};
     active.forEach(function (a) { current[a.id] = a; });
@@ -861,11 +871,40 @@
       Object.keys(current[id]).forEach(function (k) { copy[k] = current[id][k]; });
       state.alertsSeen[id] = copy;
     });
-    var history = Array.isArray(section.history) ? section.history.slice(0, 50) : state.alertsHistory;
+    var history = Array.isArray(section.history) ? section.history.slice(0, 50)
+      : Array.isArray(section.recent) ? section.recent.slice(0, 50) : state.alertsHistory;
     var hbody = document.querySelector('#alerts-history tbody');
     clear(hbody);
     history.forEach(function (a) { hbody.appendChild(alertRow(a, true)); });
     byId('alerts-history-empty').hidden = history.length > 0;
+  }
+
+  function renderSilences(list) {
+    var signature = JSON.stringify([list, state.actions.alerts || []]);
+    if (signature === state.silencesSignature) { return; }
+    state.silencesSignature = signature;
+    byId('silences-box').hidden = list.length === 0;
+    var body = document.querySelector('#silences tbody');
+    clear(body);
+    list.forEach(function (si) {
+      var tr = el('tr');
+      var m = si.matchers && typeof si.matchers === 'object' ? si.matchers : {};
+      cell(tr, Object.keys(m).map(function (k) { return k + '=' + m[k]; }).join(', '), 'silence-matchers');
+      cell(tr, when(si.endsAt), 'muted');
+      cell(tr, si.createdBy || '', null);
+      cell(tr, si.comment || '', 'muted');
+      var actions = el('td', 'actions');
+      if (offers('alerts', 'unsilence')) {
+        var expire = el('button', 'btn small silence', 'Expire');
+        expire.type = 'button';
+        expire.addEventListener('click', function () {
+          runAlertAction('unsilence', { id: String(si.id) }, 'Expired the silence', expire);
+        });
+        actions.appendChild(expire);
+      }
+      tr.appendChild(actions);
+      body.appendChild(tr);
+    });
   }
 
   function bindSilenceForm() {
