@@ -28,6 +28,15 @@ public final class MetricNames {
     /** Counter of failures inside the filter's own monitoring code (never thrown into the request). */
     public static final String HTTP_SERVER_MONITORING_FAILURES = "perfkit.http.server.monitoring.failures";
 
+    /**
+     * Gauge of HTTP request latency percentiles in seconds, tag {@code quantile} ({@code 0.5},
+     * {@code 0.95}, {@code 0.99}): the request-count-weighted mean of each endpoint's percentile over
+     * the tracker's current window (percentiles of different endpoints cannot be merged exactly, so
+     * this is an estimate; the per-endpoint values are exact). Registered by the endpoints servlet,
+     * so the history (and the dashboard) keeps them; NaN while no request was seen in the window.
+     */
+    public static final String HTTP_SERVER_LATENCY = "perfkit.http.server.latency";
+
     /** Gauge of open WebSocket sessions; tag {@code channel}. */
     public static final String WEBSOCKET_CONNECTIONS_ACTIVE = "perfkit.websocket.connections.active";
     /** Gauge of the most WebSocket sessions open at once; tag {@code channel}. */

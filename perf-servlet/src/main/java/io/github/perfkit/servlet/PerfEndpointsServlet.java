@@ -14,9 +14,12 @@ import io.github.perfkit.core.health.HealthResult;
 import io.github.perfkit.core.health.HealthStatus;
 import io.github.perfkit.core.history.HistoryQuery;
 import io.github.perfkit.core.history.TimeSeries;
+import io.github.perfkit.core.spi.StatusContributor;
 import io.github.perfkit.servlet.internal.Access;
+import io.github.perfkit.servlet.internal.ActionBody;
 import io.github.perfkit.servlet.internal.Assets;
 import io.github.perfkit.servlet.internal.BadRequest;
+import io.github.perfkit.servlet.internal.Csrf;
 import io.github.perfkit.servlet.internal.DiagnosticsEndpoints;
 import io.github.perfkit.servlet.internal.Params;
 import io.github.perfkit.servlet.internal.Paths;
@@ -61,19 +64,26 @@ import org.slf4j.LoggerFactory;
  * (version, uptime, health components, system and JVM summary, {@link Perf#statusSections()}),
  * {@code /ping};</li>
  * <li>{@code /metrics}: Prometheus text exposition (format 0.0.4) of the hub's registry;</li>
- * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history}, {@code /api/operations},
+ * <li>JSON APIs: {@code /api/snapshot}, {@code /api/history} (optionally merged per value of one
+ * tag, {@code groupBy=<tag>&agg=sum|avg|max}, so a chart of hundreds of series transfers a few lines), {@code /api/operations},
  * {@code /api/slow-requests}, {@code /api/profile}, {@code /api/in-flight}, {@code /api/threads};</li>
  * <li>{@code /api/sections}: the sections of {@link Perf#statusSections()} (cache, alerts and other
  * modules contribute through perf-core's SPI), all or {@code name=} one;</li>
  * <li>profiling and diagnosis (JFR recordings, analysis, collapsed stacks, upload, baseline comparison,
  * findings, thread dumps, deadlocks, heap histograms, JDBC statements) and their page
- * {@code /profiling.html}: see {@code DiagnosticsEndpoints}; its {@code POST}s need the CSRF token of
- * {@code /api/csrf};</li>
+ * {@code /profiling.html}: see {@code perf-servlet/PROFILING.md}; its {@code POST}s pass the same CSRF
+ * check as the section actions;</li>
+ * <li>{@code POST /api/sections/<name>/<action>}: runs one of a section's
+ * {@link io.github.perfkit.core.spi.StatusContributor#actions() actions} (for example the alert engine's
+ * silence and acknowledge) with the parameters of a form-encoded or flat JSON body (at most 8 KiB,
+ * 32 parameters, values of at most 1024 characters); see "State-changing calls" below;</li>
+ * <li>{@code /api/csrf}: the token that state-changing calls from a browser send back;</li>
  * <li>{@code /api/stream}: server-sent events ({@code event: summary}) every {@code interval}, at
  * most {@link #MAX_STREAMS} at once (then 429), each ending after 30 minutes or {@code events}
  * events; needs async support on the servlet (and filter).</li>
  * </ul>
- * Only GET and HEAD are served (others get 405); unknown paths 404; every parameter is validated
+ * Only GET and HEAD are served (others get 405), except the section actions, which are POST only;
+ * unknown paths 404; every parameter is validated
  * (400 with a JSON error naming it). JSON is always {@code application/json} with
  * {@code X-Content-Type-Options: nosniff}. Routing uses the canonical path, so {@code /perf;x/},
  * {@code //perf}, percent-encoded and case variants reach the same endpoint.
@@ -82,6 +92,20 @@ import org.slf4j.LoggerFactory;
  * registry is one, it is used; when it is a {@link CompositeMeterRegistry}, a Prometheus
  * registry inside it is used, or one is created and added to it; otherwise {@code /metrics}
  * answers 404 with an explanation. Build the hub with a Prometheus (or composite) registry.
+ *
+ * <p>State-changing calls (section actions) pass the same access policy as every endpoint and
+ * then a cross-site request forgery check. A request with the configured bearer token in
+ * {@code Authorization} skips it: browsers never attach that header on their own, and a cross-site
+ * page cannot add it without a CORS preflight, which these endpoints never grant, so such a
+ * request is a deliberate call from a script or tool. Every other request (the dashboard, or a
+ * loopback tool without the token) must send the endpoints' random token (read from
+ * {@code GET api/csrf}, one per servlet instance) in the {@code X-Perfkit-CSRF} header, and, when
+ * the browser says where the request comes from, come from the same origin: {@code Sec-Fetch-Site}
+ * must then be {@code same-origin} and {@code Origin} must name the scheme and {@code Host} the
+ * request was sent to (behind a TLS-terminating proxy, let the container know the forwarded scheme). A cross-site page can neither read the token (no CORS) nor forge these headers. Failures
+ * get 403; an unknown section 404; an action the section does not offer, or a parameter it rejects
+ * ({@link IllegalArgumentException}), 400 with the message; GET and other methods 405; a body over
+ * 8 KiB 413.
  *
  * <p>Thread-safe: one instance serves all requests.
  */
@@ -100,6 +124,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private final transient @Nullable PerfFilter filter;
     private final transient Access access;
     private final transient Assets assets = new Assets();
+    private final transient Csrf csrf = new Csrf();
     private final transient @Nullable PrometheusMeterRegistry prometheus;
     private final long startMillis = System.currentTimeMillis();
     private final transient DiagnosticsEndpoints diagnostics;
@@ -128,7 +153,58 @@ public class PerfEndpointsServlet extends HttpServlet {
         this.access = new Access(config.bearerToken(), config.trustedProxies());
         this.prometheus = findPrometheus(perf.registry());
         this.diagnostics = new DiagnosticsEndpoints(perf, PerfEndpointsServlet::jsonBytes,
-                r -> access.tokenMatches(r.getHeader("Authorization")));
+                r -> access.tokenMatches(r.getHeader("Authorization")), csrf);
+        bindLatencyGauges(perf.registry());
+    }
+
+    // ------------------------------------------------------------------ HTTP latency percentiles
+
+    private static final java.util.regex.Pattern HTTP_OPERATION = java.util.regex.Pattern.compile("[A-Z]{3,10} (/.*|OTHER)");
+    private static final double[] QUANTILES = {0.5, 0.95, 0.99};
+    private final transient Object latencyLock = new Object();
+    private transient long latencyAt = Long.MIN_VALUE;
+    private transient double[] latency = {Double.NaN, Double.NaN, Double.NaN};
+
+    private void bindLatencyGauges(MeterRegistry registry) {
+        try {
+            for (int i = 0; i < QUANTILES.length; i++) {
+                int q = i;
+                Gauge.builder(MetricNames.HTTP_SERVER_LATENCY, this, s -> s.latency(q))
+                        .tag("quantile", Double.toString(QUANTILES[i])).baseUnit("seconds")
+                        .description("HTTP request latency percentile (count-weighted over endpoints)")
+                        .register(registry);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Perfkit: registering the HTTP latency gauges failed", e);
+        }
+    }
+
+    /** One percentile (index into {@link #QUANTILES}); the three are computed together at most once a second. */
+    private double latency(int index) {
+        long now = perf.clock().monotonicTime();
+        synchronized (latencyLock) {
+            if (latencyAt == Long.MIN_VALUE || now - latencyAt >= 1_000_000_000L) {
+                latencyAt = now;
+                double[] sums = new double[QUANTILES.length];
+                long count = 0;
+                for (OperationStats s : perf.tracker().stats()) {
+                    LatencySnapshot w = s.window();
+                    if (w.count() <= 0 || !HTTP_OPERATION.matcher(s.name()).matches()) {
+                        continue;
+                    }
+                    count += w.count();
+                    sums[0] += w.count() * (double) w.p50Nanos();
+                    sums[1] += w.count() * (double) w.p95Nanos();
+                    sums[2] += w.count() * (double) w.p99Nanos();
+                }
+                double[] next = new double[QUANTILES.length];
+                for (int i = 0; i < next.length; i++) {
+                    next[i] = count == 0 ? Double.NaN : sums[i] / count / 1e9;
+                }
+                latency = next;
+            }
+            return latency[index];
+        }
     }
 
     /**
@@ -175,6 +251,15 @@ public class PerfEndpointsServlet extends HttpServlet {
         res.setHeader("Referrer-Policy", "no-referrer");
         String method = req.getMethod();
         boolean head = "HEAD".equals(method);
+        byte[] body = null;
+        if (!"GET".equals(method) && !head) {
+            // Read (at most 8 KiB of) the body before answering, so that an early answer (403, 404,
+            // 405) leaves nothing unread on a keep-alive connection; a larger body closes it.
+            body = readBody(req);
+            if (body.length > ActionBody.MAX_BYTES) {
+                res.setHeader("Connection", "close");
+            }
+        }
         try {
             if (!allowed(req)) {
                 if (access.hasToken()) {
@@ -193,6 +278,10 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
             if (DiagnosticsEndpoints.serves(path)) {
                 diagnostics.service(path, req, res);
+                return;
+            }
+            if (path.startsWith(ACTIONS_PREFIX)) {
+                sectionAction(req, res, head, path.substring(ACTIONS_PREFIX.length()), body);
                 return;
             }
             Endpoint endpoint = endpoint(path);
@@ -218,7 +307,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     private enum Endpoint {
-        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM, SECTIONS
+        HEALTH, READY, STATUS, PING, METRICS, SNAPSHOT, HISTORY, OPERATIONS, SLOW, PROFILE, IN_FLIGHT, THREADS, STREAM, SECTIONS, CSRF
     }
 
     private static @Nullable Endpoint endpoint(String path) {
@@ -237,6 +326,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             case "/api/threads" -> Endpoint.THREADS;
             case "/api/stream" -> Endpoint.STREAM;
             case "/api/sections" -> Endpoint.SECTIONS;
+            case "/api/csrf" -> Endpoint.CSRF;
             default -> null;
         };
     }
@@ -278,7 +368,7 @@ public class PerfEndpointsServlet extends HttpServlet {
             }
             case SNAPSHOT -> json(res, head, 200, snapshot(new Params(q, Set.of("prefix", "limit"))));
             case HISTORY -> json(res, head, 200, history(new Params(q, Set.of("metric", "tags", "from", "to", "range",
-                    "step"))));
+                    "step", "groupBy", "agg"))));
             case OPERATIONS -> json(res, head, 200, operations(new Params(q, Set.of("sort", "limit", "period"))));
             case SLOW -> json(res, head, 200, slow(new Params(q, Set.of("kind", "limit"))));
             case PROFILE -> {
@@ -305,11 +395,137 @@ public class PerfEndpointsServlet extends HttpServlet {
                 if (name != null && sections.isEmpty()) {
                     error(res, head, 404, "not_found", "name", "no status section has this name");
                 } else {
-                    json(res, head, 200, Map.of("sections", sections));
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("sections", sections);
+                    body.put("actions", sectionActions(name));
+                    json(res, head, 200, body);
                 }
+            }
+            case CSRF -> {
+                new Params(q, Set.of());
+                json(res, head, 200, Map.of("header", Csrf.HEADER, "token", csrf.token()));
             }
             default -> error(res, head, 404, "not_found", null, "no such endpoint");
         }
+    }
+
+    // ------------------------------------------------------------------ section actions
+
+    private static final String ACTIONS_PREFIX = "/api/sections/";
+    private static final java.util.regex.Pattern ACTION_NAME = java.util.regex.Pattern.compile("[a-z0-9-]{1,64}");
+    private static final int MAX_MESSAGE = 300;
+
+    private Map<String, List<String>> sectionActions(@Nullable String only) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (StatusContributor c : perf.contributors()) {
+            if (only != null && !only.equals(c.name())) {
+                continue;
+            }
+            try {
+                Set<String> actions = c.actions();
+                if (actions != null && !actions.isEmpty()) {
+                    out.put(c.name(), actions.stream().sorted().toList());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("Perfkit: listing the actions of section '{}' failed", c.name(), e);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] readBody(HttpServletRequest req) {
+        try {
+            return req.getInputStream().readNBytes(ActionBody.MAX_BYTES + 1);
+        } catch (IOException | RuntimeException e) {
+            return new byte[0];
+        }
+    }
+
+    private void sectionAction(HttpServletRequest req, HttpServletResponse res, boolean head, String rest,
+            byte @Nullable [] body) throws IOException {
+        if (!"POST".equals(req.getMethod())) {
+            res.setHeader("Allow", "POST");
+            error(res, head, 405, "method_not_allowed", null, "section actions are POST only");
+            return;
+        }
+        if (!access.tokenMatches(req.getHeader("Authorization"))) {
+            String refusal = csrf.refusal(req.getHeader(Csrf.HEADER), req.getHeader("Origin"),
+                    req.getHeader("Sec-Fetch-Site"), req.getHeader("Host"),
+                    req.getScheme() == null ? "http" : req.getScheme());
+            if (refusal != null) {
+                error(res, false, 403, "csrf", null, refusal);
+                return;
+            }
+        }
+        String[] parts = rest.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            error(res, false, 404, "not_found", null, "use POST api/sections/<section>/<action>");
+            return;
+        }
+        StatusContributor section = null;
+        for (StatusContributor c : perf.contributors()) {
+            if (c.name().equals(parts[0])) {
+                section = c;
+            }
+        }
+        if (section == null) {
+            error(res, false, 404, "not_found", "section", "no status section has this name");
+            return;
+        }
+        String action = parts[1];
+        Set<String> offered;
+        try {
+            offered = section.actions();
+        } catch (RuntimeException e) {
+            LOG.warn("Perfkit: listing the actions of section '{}' failed", section.name(), e);
+            offered = Set.of();
+        }
+        if (!ACTION_NAME.matcher(action).matches() || offered == null || !offered.contains(action)) {
+            error(res, false, 400, "bad_request", "action", "section '" + section.name() + "' has no such action; "
+                    + "offered: " + (offered == null ? List.of() : offered.stream().sorted().toList()));
+            return;
+        }
+        if (req.getQueryString() != null && !req.getQueryString().isEmpty()) {
+            throw new BadRequest("query", "send the action's parameters in the body, not the query string");
+        }
+        Map<String, String> params;
+        try {
+            params = ActionBody.read(new java.io.ByteArrayInputStream(body == null ? new byte[0] : body),
+                    req.getContentLengthLong(), req.getContentType(), PerfEndpointsServlet::jsonObject);
+        } catch (ActionBody.TooLarge e) {
+            error(res, false, 413, "payload_too_large", "body", e.getMessage());
+            return;
+        }
+        Map<String, Object> result;
+        try {
+            result = section.act(action, params);
+        } catch (UnsupportedOperationException e) {
+            error(res, false, 400, "bad_request", "action", cut(e.getMessage()));
+            return;
+        } catch (IllegalArgumentException e) {
+            error(res, false, 400, "bad_request", null, cut(e.getMessage()));
+            return;
+        }
+        LOG.info("Perfkit: section action {}/{} by {}", section.name(), action, req.getRemoteAddr());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("section", section.name());
+        answer.put("action", action);
+        answer.put("result", result == null ? Map.of() : jsonSafe(result));
+        json(res, false, 200, answer);
+    }
+
+    private static @Nullable Map<?, ?> jsonObject(String text) {
+        try {
+            Object v = MAPPER.readValue(text, Object.class);
+            return v instanceof Map<?, ?> m ? m : null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed JSON", e);
+        }
+    }
+
+    private static String cut(@Nullable String message) {
+        String m = message == null ? "" : message;
+        return m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "…" : m;
     }
 
     /** The page's policy: its own scripts, styles and API calls only; no inline script, no framing. */
@@ -532,19 +748,28 @@ public class PerfEndpointsServlet extends HttpServlet {
         if (span.toMillis() / step.toMillis() > MAX_HISTORY_POINTS) {
             throw new BadRequest("step", "too small for the range: at most " + MAX_HISTORY_POINTS + " points");
         }
+        String groupBy = p.name("groupBy", false);
+        String agg = p.string("agg") == null ? null : p.choice("agg", "sum", List.of("sum", "avg", "max"));
+        if (groupBy != null && agg == null) {
+            agg = "sum";
+        }
         List<TimeSeries> series = perf.history().query(new HistoryQuery(metric, tags, start, end, step));
         List<Object> list = new ArrayList<>(series.size());
-        for (TimeSeries s : series) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", s.name());
-            e.put("tags", tags(s.tags()));
-            List<Object> points = new ArrayList<>(s.points().size());
-            for (TimeSeries.Point pt : s.points()) {
-                points.add(List.of(pt.epochMillis(), finiteOrZero(pt.min()), finiteOrZero(pt.max()),
-                        finiteOrZero(pt.avg())));
+        if (agg != null) {
+            list.addAll(grouped(metric, series, groupBy, agg));
+        } else {
+            for (TimeSeries s : series) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", s.name());
+                e.put("tags", tags(s.tags()));
+                List<Object> points = new ArrayList<>(s.points().size());
+                for (TimeSeries.Point pt : s.points()) {
+                    points.add(List.of(pt.epochMillis(), finiteOrZero(pt.min()), finiteOrZero(pt.max()),
+                            finiteOrZero(pt.avg())));
+                }
+                e.put("points", points);
+                list.add(e);
             }
-            e.put("points", points);
-            list.add(e);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("metric", metric);
@@ -553,6 +778,56 @@ public class PerfEndpointsServlet extends HttpServlet {
         out.put("stepMillis", step.toMillis());
         out.put("pointFormat", List.of("epochMillis", "min", "max", "avg"));
         out.put("series", list);
+        return out;
+    }
+
+    /**
+     * Series merged per value of one tag (or all into one without {@code groupBy}), so that a chart of
+     * hundreds of series transfers a few lines: per timestamp, min of mins and max of maxes, and avg
+     * is the sum, the mean or the max (of maxes) of the series' values, as {@code agg} says.
+     */
+    private static List<Object> grouped(String metric, List<TimeSeries> series, @Nullable String groupBy, String agg) {
+        Map<String, java.util.TreeMap<Long, double[]>> groups = new java.util.TreeMap<>();
+        for (TimeSeries s : series) {
+            String key = "";
+            if (groupBy != null) {
+                String v = null;
+                for (Tag t : s.tags()) {
+                    if (t.getKey().equals(groupBy)) {
+                        v = t.getValue();
+                    }
+                }
+                key = v == null ? "" : v;
+            }
+            java.util.TreeMap<Long, double[]> g = groups.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+            for (TimeSeries.Point pt : s.points()) {
+                // {min, max, sum of avg, count}
+                double[] b = g.computeIfAbsent(pt.epochMillis(), t -> new double[] {Double.POSITIVE_INFINITY,
+                        Double.NEGATIVE_INFINITY, 0, 0});
+                b[0] = Math.min(b[0], finiteOrZero(pt.min()));
+                b[1] = Math.max(b[1], finiteOrZero(pt.max()));
+                b[2] += finiteOrZero(pt.avg());
+                b[3] += 1;
+            }
+        }
+        List<Object> out = new ArrayList<>(groups.size());
+        for (Map.Entry<String, java.util.TreeMap<Long, double[]>> e : groups.entrySet()) {
+            List<Object> points = new ArrayList<>(e.getValue().size());
+            for (Map.Entry<Long, double[]> pt : e.getValue().entrySet()) {
+                double[] b = pt.getValue();
+                double value = switch (agg) {
+                    case "avg" -> b[2] / b[3];
+                    case "max" -> b[1];
+                    default -> b[2];
+                };
+                points.add(List.of(pt.getKey(), finiteOrZero(b[0]), finiteOrZero(b[1]), finiteOrZero(value)));
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", metric);
+            m.put("tags", groupBy == null ? Map.of() : Map.of(groupBy, e.getKey()));
+            m.put("points", points);
+            out.add(m);
+        }
         return out;
     }
 

@@ -168,6 +168,11 @@ class DashboardIT {
         await().until(d -> d.findElement(By.id("card-health-value")).getText().matches("UP|DEGRADED|DOWN|UNKNOWN"));
         assertThat(driver.findElement(By.id("card-health")).getAttribute("class")).matches("card (ok|warn|bad)");
         assertThat(driver.findElement(By.id("version")).getText()).isEqualTo("v1.2.3");
+        // Without cache and alerts sections (no such module), their cards and panels stay hidden.
+        await().until(d -> !d.findElements(By.cssSelector("#sections [data-section=xss-check]")).isEmpty());
+        for (String id : List.of("card-cache", "card-alerts", "panel-alerts", "panel-cache", "jump-alerts")) {
+            assertThat(driver.findElement(By.id(id)).isDisplayed()).as(id).isFalse();
+        }
         await().withMessage("the event stream is connected").until(d -> d.findElement(By.id("conn")).getText()
                 .equals("live"));
     }

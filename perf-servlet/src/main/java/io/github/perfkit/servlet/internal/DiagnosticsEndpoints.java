@@ -32,14 +32,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
@@ -82,7 +79,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsEndpoints.class);
     /** The request header that must carry the CSRF token on every POST. */
-    public static final String CSRF_HEADER = "X-Perfkit-CSRF";
+    public static final String CSRF_HEADER = Csrf.HEADER;
     /** Largest accepted {@code .jfr} upload. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 64L * 1024 * 1024;
     /** Recordings and uploads remembered (with their analysis); the oldest finished one goes first. */
@@ -105,7 +102,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     private static final int MAX_EVIDENCE_DEPTH = 6;
 
     /** The routes this class serves, canonical paths below the base path. */
-    private static final Set<String> ROUTES = Set.of("/api/csrf", "/api/profiling/recordings",
+    private static final Set<String> ROUTES = Set.of("/api/profiling/recordings",
             "/api/profiling/recordings/stop", "/api/profiling/recordings/download", "/api/profiling/analysis",
             "/api/profiling/collapsed", "/api/profiling/upload", "/api/profiling/continuous",
             "/api/profiling/continuous/dump", "/api/profiling/baseline", "/api/profiling/compare",
@@ -117,8 +114,7 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     private final Predicate<HttpServletRequest> bearer;
     private final long maxUploadBytes;
     private final ProfileAnalyzer analyzer = ProfileAnalyzer.ofDefaults();
-    private final byte[] csrfToken;
-    private final String csrfTokenText;
+    private final Csrf csrf;
     private final Object lock = new Object();
     private final Deque<Entry> entries = new ArrayDeque<>();
     private final Deque<HeapHistogram> heapSnapshots = new ArrayDeque<>();
@@ -138,28 +134,37 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
      * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
      */
     public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer) {
-        this(perf, json, bearer, DEFAULT_MAX_UPLOAD_BYTES);
+        this(perf, json, bearer, new Csrf(), DEFAULT_MAX_UPLOAD_BYTES);
     }
 
     /**
      * @param perf the hub (findings, status sections, clock)
      * @param json renders a tree of maps, lists, strings, numbers, booleans and nulls as JSON bytes
      * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
+     * @param csrf the servlet's CSRF check, shared with its other state-changing calls (one token per servlet)
+     */
+    public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer,
+            Csrf csrf) {
+        this(perf, json, bearer, csrf, DEFAULT_MAX_UPLOAD_BYTES);
+    }
+
+    /**
+     * @param perf the hub (findings, status sections, clock)
+     * @param json renders a tree of maps, lists, strings, numbers, booleans and nulls as JSON bytes
+     * @param bearer whether a request carries the configured bearer token (such requests skip the CSRF check)
+     * @param csrf the servlet's CSRF check
      * @param maxUploadBytes the largest accepted upload, at least 1 KiB
      */
     public DiagnosticsEndpoints(Perf perf, Function<Object, byte[]> json, Predicate<HttpServletRequest> bearer,
-            long maxUploadBytes) {
+            Csrf csrf, long maxUploadBytes) {
         this.perf = Objects.requireNonNull(perf, "perf");
+        this.csrf = Objects.requireNonNull(csrf, "csrf");
         this.json = Objects.requireNonNull(json, "json");
         this.bearer = Objects.requireNonNull(bearer, "bearer");
         if (maxUploadBytes < 1024) {
             throw new IllegalArgumentException("maxUploadBytes must be at least 1024, was " + maxUploadBytes);
         }
         this.maxUploadBytes = maxUploadBytes;
-        byte[] token = new byte[32];
-        new SecureRandom().nextBytes(token);
-        this.csrfTokenText = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-        this.csrfToken = csrfTokenText.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -241,43 +246,8 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         if (bearer.test(req)) {
             return null;
         }
-        String site = req.getHeader("Sec-Fetch-Site");
-        if (site != null && !site.equalsIgnoreCase("same-origin")) {
-            return "cross-site request refused (Sec-Fetch-Site: " + cut(site, 32) + ")";
-        }
-        String origin = req.getHeader("Origin");
-        if (origin != null) {
-            String host = req.getHeader("Host");
-            String authority = authorityOf(origin);
-            if (host == null || authority == null || !normalise(authority).equals(normalise(host))) {
-                return "cross-origin request refused (Origin does not match Host)";
-            }
-        }
-        String token = req.getHeader(CSRF_HEADER);
-        if (token == null || token.isEmpty()) {
-            return "missing " + CSRF_HEADER + " header: GET api/csrf for the token";
-        }
-        if (token.length() > 256 || !MessageDigest.isEqual(csrfToken, token.getBytes(StandardCharsets.US_ASCII))) {
-            return "wrong " + CSRF_HEADER + " token: GET api/csrf for the current one";
-        }
-        return null;
-    }
-
-    private static @Nullable String authorityOf(String origin) {
-        int scheme = origin.indexOf("://");
-        if (scheme <= 0 || origin.length() > 512) {
-            return null;
-        }
-        String rest = origin.substring(scheme + 3);
-        return rest.isEmpty() || rest.indexOf('/') >= 0 ? null : rest;
-    }
-
-    private static String normalise(String authority) {
-        String a = authority.trim().toLowerCase(Locale.ROOT);
-        if (a.endsWith(":80") || a.endsWith(":443")) {
-            a = a.substring(0, a.lastIndexOf(':'));
-        }
-        return a;
+        return csrf.refusal(req.getHeader(Csrf.HEADER), req.getHeader("Origin"), req.getHeader("Sec-Fetch-Site"),
+                req.getHeader("Host"), req.getScheme() == null ? "http" : req.getScheme());
     }
 
     // ------------------------------------------------------------------ GET
@@ -285,13 +255,6 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
     private void get(String path, HttpServletRequest req, HttpServletResponse res, boolean head) throws IOException {
         Map<String, String[]> q = query(req);
         switch (path) {
-            case "/api/csrf" -> {
-                new Params(q, Set.of());
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("header", CSRF_HEADER);
-                out.put("token", csrfTokenText);
-                json(res, head, 200, out);
-            }
             case "/api/profiling/recordings" -> {
                 new Params(q, Set.of());
                 json(res, head, 200, recordings());

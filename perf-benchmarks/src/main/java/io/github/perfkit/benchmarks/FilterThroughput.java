@@ -1,0 +1,470 @@
+package io.github.perfkit.benchmarks;
+
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.servlet.PerfFilter;
+import io.github.perfkit.servlet.PerfFilterConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.bull.javamelody.MonitoringFilter;
+import org.HdrHistogram.Histogram;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Throughput and latency cost of the HTTP filter: the same hello-world servlet on three loopback
+ * Jetty 12 servers, one with no filter, one behind Perfkit's {@link PerfFilter} (default
+ * configuration, a Prometheus registry, the hub ticking every second as in production) and one
+ * behind JavaMelody's {@code net.bull.javamelody.MonitoringFilter} (its defaults, storage in a
+ * temporary directory). A closed-loop load generator in the same JVM keeps {@code --connections}
+ * keep-alive HTTP/1.1 connections busy (raw sockets, one thread each: send a request, read the
+ * whole response, send the next), first a warm-up of every variant, then {@code --rounds} rounds
+ * that run every variant for {@code --seconds} in an order rotated each round, so drift of the
+ * machine (turbo, other processes) spreads over all variants. It prints, per variant, the median
+ * requests per second over the rounds (with min and max), p50/p99/p99.9 latency over all rounds,
+ * and the difference from no filter (targets: Perfkit costs at most 3 % throughput and 5 % p99,
+ * and less than JavaMelody).
+ *
+ * <p>Run on a quiet machine (the load generator shares the CPU with the servers, so give it the
+ * whole machine):
+ * <pre>
+ * ./mvnw -q -pl perf-benchmarks -am package -DskipTests
+ * java -Xms1g -Xmx1g -cp perf-benchmarks/target/benchmarks.jar io.github.perfkit.benchmarks.FilterThroughput \
+ *     --connections 16 --warmup 20 --seconds 20 --rounds 5
+ * </pre>
+ * A smoke run ({@code --connections 4 --warmup 1 --seconds 1 --rounds 1}) takes about 10 seconds.
+ * Options: {@code --connections N} (default 16), {@code --warmup S} (seconds per variant, default
+ * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
+ * {@code --variants none,perfkit,javamelody} (default all three, in that order).
+ *
+ * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
+ */
+public final class FilterThroughput {
+
+    private static final byte[] BODY = "hello, world\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /** The monitoring filter in front of the servlet. */
+    enum Variant {
+        NONE("none"), PERFKIT("perfkit"), JAVAMELODY("javamelody");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
+
+    private FilterThroughput() {}
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args the options described in the class comment
+     * @throws Exception when a server cannot start or the load fails
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int connections = positive(options, "connections", 16);
+        int warmup = positive(options, "warmup", 20);
+        int seconds = positive(options, "seconds", 20);
+        int rounds = positive(options, "rounds", 5);
+        List<Variant> variants = new ArrayList<>();
+        for (String v : options.getOrDefault("variants", "none,perfkit,javamelody").split(",")) {
+            variants.add(Variant.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+        }
+        PrintStream out = System.out;
+        out.printf("FilterThroughput: %s %s, %d CPUs; %d connections, warm-up %d s, %d rounds of %d s per variant%n",
+                System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), connections, warmup, rounds, seconds);
+        Path melodyDir = Files.createTempDirectory("perfkit-bench-javamelody");
+        Map<Variant, Target> targets = new LinkedHashMap<>();
+        Perf perf = Perf.builder().registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).build();
+        try {
+            for (Variant v : variants) {
+                Filter filter = switch (v) {
+                    case NONE -> null;
+                    case PERFKIT -> new PerfFilter(perf, PerfFilterConfig.ofDefaults());
+                    case JAVAMELODY -> new MonitoringFilter();
+                };
+                targets.put(v, new Target(v, filter, melodyDir, connections));
+            }
+            for (Target t : targets.values()) {
+                t.run(connections, warmup, null);
+                out.printf("  warmed up %-10s %,10.0f req/s%n", t.variant.label, t.lastRate);
+            }
+            checkMonitoring(perf, targets);
+            for (int r = 0; r < rounds; r++) {
+                StringBuilder line = new StringBuilder("  round " + (r + 1) + ":");
+                for (int i = 0; i < variants.size(); i++) {
+                    Target t = targets.get(variants.get((i + r) % variants.size()));
+                    t.run(connections, seconds, t.histogram);
+                    t.rates.add(t.lastRate);
+                    line.append(String.format(Locale.ROOT, "  %s %,.0f", t.variant.label, t.lastRate));
+                }
+                out.println(line);
+            }
+            report(out, targets);
+        } finally {
+            for (Target t : targets.values()) {
+                t.stop();
+            }
+            perf.close();
+            deleteTree(melodyDir);
+        }
+    }
+
+    /** Both filters really monitored the warm-up (a misconfigured filter would flatter it). */
+    private static void checkMonitoring(Perf perf, Map<Variant, Target> targets) throws IOException {
+        if (targets.containsKey(Variant.PERFKIT)) {
+            long seen = 0;
+            for (var t : perf.registry().find(io.github.perfkit.servlet.MetricNames.HTTP_SERVER_REQUESTS).timers()) {
+                seen += t.count();
+            }
+            if (seen == 0) {
+                throw new IllegalStateException("PerfFilter recorded no request during the warm-up");
+            }
+        }
+        Target melody = targets.get(Variant.JAVAMELODY);
+        if (melody != null) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), melody.port)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write(("GET /monitoring HTTP/1.1\r\n"
+                        + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = new BufferedInputStream(s.getInputStream());
+                Response r = read(in);
+                in.transferTo(OutputStream.nullOutputStream());
+                if (r.status != 200) {
+                    throw new IllegalStateException("JavaMelody's /monitoring answered " + r.status);
+                }
+            }
+        }
+    }
+
+    private static void report(PrintStream out, Map<Variant, Target> targets) {
+        Target base = targets.get(Variant.NONE);
+        out.printf("%n%-11s %12s %25s %10s %10s %10s %12s %10s%n", "variant", "req/s (med)", "min..max", "p50 us",
+                "p99 us", "p99.9 us", "req/s vs none", "p99 vs none");
+        for (Target t : targets.values()) {
+            double rate = median(t.rates);
+            double p99 = t.histogram.getValueAtPercentile(99) / 1e3;
+            String dRate = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%", 100 * (rate / median(base.rates) - 1));
+            String dP99 = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
+                    100 * (p99 / (base.histogram.getValueAtPercentile(99) / 1e3) - 1));
+            out.printf(Locale.ROOT, "%-11s %,12.0f %25s %10.1f %10.1f %10.1f %12s %10s%n", t.variant.label, rate,
+                    String.format(Locale.ROOT, "%,.0f..%,.0f", min(t.rates), max(t.rates)),
+                    t.histogram.getValueAtPercentile(50) / 1e3, p99, t.histogram.getValueAtPercentile(99.9) / 1e3,
+                    dRate, dP99);
+        }
+        out.printf("requests: %s; errors: %s%n", counts(targets, true), counts(targets, false));
+    }
+
+    private static String counts(Map<Variant, Target> targets, boolean ok) {
+        StringBuilder sb = new StringBuilder();
+        for (Target t : targets.values()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(t.variant.label).append(' ')
+                    .append(ok ? t.histogram.getTotalCount() : t.errors);
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ one server and its load
+
+    /** One Jetty server with the servlet behind one variant's filter, and its measurements. */
+    private static final class Target {
+        final Variant variant;
+        final Server server;
+        final int port;
+        final Histogram histogram = new Histogram(MAX_LATENCY_NANOS, 3);
+        final List<Double> rates = new ArrayList<>();
+        long errors;
+        double lastRate;
+
+        Target(Variant variant, Filter filter, Path melodyDir, int connections) throws Exception {
+            this.variant = variant;
+            QueuedThreadPool pool = new QueuedThreadPool(Math.max(200, connections * 2), 8);
+            pool.setName("bench-" + variant.label);
+            server = new Server(pool);
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler ctx = new ServletContextHandler();
+            ctx.setContextPath("/");
+            if (filter != null) {
+                FilterHolder holder = new FilterHolder(filter);
+                if (variant == Variant.JAVAMELODY) {
+                    holder.setInitParameter("storage-directory", melodyDir.toString());
+                }
+                holder.setAsyncSupported(true);
+                ctx.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+            }
+            ctx.addServlet(new ServletHolder(new Hello()), "/*");
+            server.setHandler(ctx);
+            server.start();
+            port = connector.getLocalPort();
+        }
+
+        /** Runs the closed loop for {@code seconds}; records latencies into {@code into} when not null. */
+        void run(int connections, int seconds, Histogram into) throws Exception {
+            AtomicBoolean stop = new AtomicBoolean();
+            CyclicBarrier start = new CyclicBarrier(connections + 1);
+            List<Worker> workers = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                Worker w = new Worker(port, "/hello/" + i, start, stop);
+                workers.add(w);
+                w.thread.start();
+            }
+            start.await(30, TimeUnit.SECONDS);
+            long began = System.nanoTime();
+            TimeUnit.SECONDS.sleep(seconds);
+            stop.set(true);
+            long requests = 0;
+            for (Worker w : workers) {
+                w.thread.join(TimeUnit.SECONDS.toMillis(30));
+                requests += w.latencies.getTotalCount();
+                errors += into == null ? 0 : w.errors;
+                if (w.failure != null && w.latencies.getTotalCount() == 0) {
+                    throw new IOException(variant.label + ": the load failed", w.failure);
+                }
+                if (into != null) {
+                    into.add(w.latencies);
+                }
+            }
+            lastRate = requests / ((System.nanoTime() - began) / 1e9);
+        }
+
+        void stop() throws Exception {
+            server.stop();
+        }
+    }
+
+    /** One keep-alive connection in a closed loop. */
+    private static final class Worker implements Runnable {
+        final Thread thread;
+        final Histogram latencies = new Histogram(MAX_LATENCY_NANOS, 3);
+        final byte[] request;
+        final int port;
+        final CyclicBarrier start;
+        final AtomicBoolean stop;
+        long errors;
+        Exception failure;
+
+        Worker(int port, String path, CyclicBarrier start, AtomicBoolean stop) {
+            this.port = port;
+            this.start = start;
+            this.stop = stop;
+            this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nUser-Agent: perfkit-bench\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            this.thread = new Thread(this, "bench-client");
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Socket socket = null;
+            try {
+                socket = connect();
+                start.await(30, TimeUnit.SECONDS);
+                InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+                OutputStream out = socket.getOutputStream();
+                while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    out.write(request);
+                    out.flush();
+                    Response r = read(in);
+                    latencies.recordValue(Math.min(MAX_LATENCY_NANOS, System.nanoTime() - t0));
+                    if (r.status != 200) {
+                        errors++;
+                    }
+                    if (r.close) {
+                        socket.close();
+                        socket = connect();
+                        in = new BufferedInputStream(socket.getInputStream(), 8192);
+                        out = socket.getOutputStream();
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        // Closing a finished connection.
+                    }
+                }
+            }
+        }
+
+        private Socket connect() throws IOException {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            s.setSoTimeout(30_000);
+            return s;
+        }
+    }
+
+    private record Response(int status, boolean close) {}
+
+    /** Reads one HTTP/1.1 response (Content-Length or chunked body) and discards the body. */
+    static Response read(InputStream in) throws IOException {
+        String statusLine = line(in);
+        if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
+            throw new IOException("not an HTTP/1.1 response: " + statusLine);
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        long length = -1;
+        boolean chunked = false;
+        boolean close = false;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = h.substring(colon + 1).trim();
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "connection" -> close = value.equalsIgnoreCase("close");
+                default -> { }
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(line(in).split(";", 2)[0].trim(), 16); size > 0;
+                    size = Long.parseLong(line(in).split(";", 2)[0].trim(), 16)) {
+                skip(in, size);
+                line(in);
+            }
+            while (!line(in).isEmpty()) {
+                // Trailers.
+            }
+        } else if (length > 0) {
+            skip(in, length);
+        }
+        return new Response(status, close);
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(64);
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed mid-response");
+            }
+            if (c != '\r') {
+                b.write(c);
+            }
+        }
+        return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static void skip(InputStream in, long n) throws IOException {
+        long left = n;
+        while (left > 0) {
+            long s = in.skip(left);
+            if (s <= 0) {
+                if (in.read() < 0) {
+                    throw new IOException("connection closed mid-body");
+                }
+                s = 1;
+            }
+            left -= s;
+        }
+    }
+
+    /** The application: a fixed, small plain-text answer. */
+    static final class Hello extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
+            res.setContentType("text/plain; charset=utf-8");
+            res.setContentLength(BODY.length);
+            res.getOutputStream().write(BODY);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: --connections N --warmup S --seconds S --rounds N "
+                        + "--variants none,perfkit,javamelody; got " + Arrays.toString(args));
+            }
+            out.put(args[i].substring(2), args[i + 1]);
+        }
+        for (String k : out.keySet()) {
+            if (!List.of("connections", "warmup", "seconds", "rounds", "variants").contains(k)) {
+                throw new IllegalArgumentException("unknown option --" + k);
+            }
+        }
+        return out;
+    }
+
+    private static int positive(Map<String, String> options, String name, int def) {
+        String v = options.get(name);
+        int n = v == null ? def : Integer.parseInt(v);
+        if (n < 1) {
+            throw new IllegalArgumentException("--" + name + " must be at least 1");
+        }
+        return n;
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    private static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+}
