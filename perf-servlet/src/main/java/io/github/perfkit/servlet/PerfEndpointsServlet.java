@@ -252,7 +252,10 @@ public class PerfEndpointsServlet extends HttpServlet {
         String method = req.getMethod();
         boolean head = "HEAD".equals(method);
         byte[] body = null;
-        if (!"GET".equals(method) && !head) {
+        String path = route(req);
+        // The profiling and diagnostics endpoints stream their own bodies (recording uploads).
+        boolean ownBody = DiagnosticsEndpoints.serves(path);
+        if (!"GET".equals(method) && !head && !ownBody) {
             // Read (at most 8 KiB of) the body before answering, so that an early answer (403, 404,
             // 405) leaves nothing unread on a keep-alive connection; a larger body closes it.
             body = readBody(req);
@@ -262,6 +265,9 @@ public class PerfEndpointsServlet extends HttpServlet {
         }
         try {
             if (!allowed(req)) {
+                if (ownBody && !"GET".equals(method) && !head) {
+                    res.setHeader("Connection", "close"); // its body stays unread
+                }
                 if (access.hasToken()) {
                     res.setHeader("WWW-Authenticate", "Bearer");
                     error(res, head, 401, "unauthorized", null, "a bearer token is required");
@@ -270,7 +276,6 @@ public class PerfEndpointsServlet extends HttpServlet {
                 }
                 return;
             }
-            String path = route(req);
             Assets.Asset asset = Assets.find(path);
             if (asset != null) {
                 asset(req, res, head, path, asset);

@@ -73,6 +73,11 @@ public final class Csrf {
             if (!scheme.equals(requestScheme) || u.getHost() == null) {
                 return false;
             }
+            // An origin is scheme, host and port only: anything more is not what a browser sends.
+            if ((u.getRawPath() != null && !u.getRawPath().isEmpty()) || u.getRawQuery() != null
+                    || u.getRawFragment() != null) {
+                return false;
+            }
             String authority = u.getRawAuthority();
             if (authority == null || authority.contains("@")) {
                 return false;
