@@ -39,6 +39,10 @@ class RuleLoaderTest {
         assertThat(disk.threshold()).isEqualTo(0.10); // usable below 10 % = more than 90 % used
         assertThat(((ThresholdRule) byName(rules, "http-latency-p95")).threshold()).isEqualTo(0.5);
         assertThat(byName(rules, "http-error-rate").escalation()).isNotNull();
+        ThresholdRule perfkitLatency = (ThresholdRule) byName(rules, "perfkit-http-latency-p95");
+        assertThat(perfkitLatency.metric()).isEqualTo("perfkit.http.server.latency");
+        assertThat(perfkitLatency.tags()).containsExactly(io.micrometer.core.instrument.Tag.of("quantile", "0.95"));
+        assertThat(byName(rules, "perfkit-http-error-rate").escalation()).isNotNull();
     }
 
     @Test

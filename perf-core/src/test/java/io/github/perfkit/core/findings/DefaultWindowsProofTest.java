@@ -67,32 +67,30 @@ class DefaultWindowsProofTest {
         start("thread-leaker", Workloads::leakThreads);
         start("memory-leaker", Workloads::leakMemory);
 
-        Map<FindingCategory, String> culprits = new EnumMap<>(FindingCategory.class);
+        // Each planted problem and the method that must be named for it (the allocating loop burns CPU too, so
+        // it may also be named a CPU hotspot; what counts is that every problem is named with its own culprit).
+        Map<FindingCategory, String> expected = new EnumMap<>(Map.of(
+                FindingCategory.CPU_HOTSPOT, "com.example.workload.Workloads.burnCpu",
+                FindingCategory.ALLOCATION_PRESSURE, "com.example.workload.Workloads.allocate",
+                FindingCategory.LOCK_CONTENTION, "com.example.workload.Workloads.contend",
+                FindingCategory.THREAD_LEAK, "com.example.workload.Workloads.leakThreads",
+                FindingCategory.MEMORY_LEAK, "com.example.workload.Workloads.leakMemory"));
         Map<FindingCategory, Long> secondsToName = new EnumMap<>(FindingCategory.class);
-        List<FindingCategory> planted = List.of(FindingCategory.CPU_HOTSPOT, FindingCategory.ALLOCATION_PRESSURE,
-                FindingCategory.LOCK_CONTENTION, FindingCategory.THREAD_LEAK, FindingCategory.MEMORY_LEAK);
         try {
             await().atMost(TARGET).pollInterval(Duration.ofMillis(500)).until(() -> {
                 for (Finding f : diagnosis.active()) {
-                    if (planted.contains(f.category()) && f.culprit().startsWith("com.example.workload.")
-                            && !secondsToName.containsKey(f.category())) {
-                        culprits.put(f.category(), f.culprit());
+                    if (f.culprit().equals(expected.get(f.category())) && !secondsToName.containsKey(f.category())) {
                         secondsToName.put(f.category(), (System.nanoTime() - onset) / 1_000_000_000L);
                     }
                 }
-                return secondsToName.keySet().containsAll(planted);
+                return secondsToName.keySet().containsAll(expected.keySet());
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("not every planted problem was named within " + TARGET + "; named so far "
-                    + secondsToName + " " + culprits + ", active findings " + diagnosis.active(), e);
+            throw new AssertionError("not every planted problem was named with its culprit within " + TARGET
+                    + "; named so far " + secondsToName + ", active findings " + diagnosis.active(), e);
         }
         System.out.println("seconds from onset to finding, shipped settings: " + secondsToName);
-
-        assertThat(culprits).containsEntry(FindingCategory.CPU_HOTSPOT, "com.example.workload.Workloads.burnCpu")
-                .containsEntry(FindingCategory.ALLOCATION_PRESSURE, "com.example.workload.Workloads.allocate")
-                .containsEntry(FindingCategory.LOCK_CONTENTION, "com.example.workload.Workloads.contend")
-                .containsEntry(FindingCategory.THREAD_LEAK, "com.example.workload.Workloads.leakThreads")
-                .containsEntry(FindingCategory.MEMORY_LEAK, "com.example.workload.Workloads.leakMemory");
+        assertThat(secondsToName.values()).allMatch(sec -> sec <= TARGET.toSeconds());
         assertThat(diagnosis.active()).as("the steady work is never blamed")
                 .noneMatch(f -> f.culprit().equals("com.example.workload.Workloads.steadyRequests"));
     }
