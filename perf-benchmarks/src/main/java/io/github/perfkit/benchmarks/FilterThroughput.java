@@ -65,7 +65,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A smoke run ({@code --connections 4 --warmup 1 --seconds 1 --rounds 1}) takes about 10 seconds.
  * Options: {@code --connections N} (default 16), {@code --warmup S} (seconds per variant, default
  * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
- * {@code --variants none,perfkit,javamelody} (default all three, in that order).
+ * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --diagnosis true}
+ * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs).
  *
  * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
  */
@@ -109,7 +110,10 @@ public final class FilterThroughput {
                 Runtime.getRuntime().availableProcessors(), connections, warmup, rounds, seconds);
         Path melodyDir = Files.createTempDirectory("perfkit-bench-javamelody");
         Map<Variant, Target> targets = new LinkedHashMap<>();
-        Perf perf = Perf.builder().registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).build();
+        boolean diagnosis = Boolean.parseBoolean(options.getOrDefault("diagnosis", "false"));
+        Perf perf = Perf.builder().registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .diagnosis(diagnosis).build();
+        out.printf("continuous diagnosis (JFR stream, JVM-wide: every variant runs under it): %s%n", diagnosis);
         try {
             for (Variant v : variants) {
                 Filter filter = switch (v) {
@@ -423,12 +427,12 @@ public final class FilterThroughput {
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: --connections N --warmup S --seconds S --rounds N "
-                        + "--variants none,perfkit,javamelody; got " + Arrays.toString(args));
+                        + "--variants none,perfkit,javamelody --diagnosis false; got " + Arrays.toString(args));
             }
             out.put(args[i].substring(2), args[i + 1]);
         }
         for (String k : out.keySet()) {
-            if (!List.of("connections", "warmup", "seconds", "rounds", "variants").contains(k)) {
+            if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }

@@ -30,6 +30,7 @@ public final class PerfEndpointsConfig {
     private final Set<String> trustedProxies;
     private final @Nullable Predicate<HttpServletRequest> authorizer;
     private final String version;
+    private final boolean publicProbes;
 
     private PerfEndpointsConfig(Builder b) {
         this.basePath = b.basePath;
@@ -37,10 +38,12 @@ public final class PerfEndpointsConfig {
         this.trustedProxies = Set.copyOf(b.trustedProxies);
         this.authorizer = b.authorizer;
         this.version = b.version;
+        this.publicProbes = b.publicProbes;
     }
 
     /**
-     * Defaults: base path {@code /perf}, loopback only, no token, no trusted proxy.
+     * Defaults: base path {@code /perf}, loopback only (probes answered to anyone with the status alone), no
+     * token, no trusted proxy.
      *
      * @return the default configuration
      */
@@ -77,6 +80,14 @@ public final class PerfEndpointsConfig {
         return authorizer;
     }
 
+    /**
+     * @return whether {@code /health}, {@code /ready} and {@code /ping} answer every client (with the status
+     *     only, no components or messages) so that orchestrator probes work without the token (default true)
+     */
+    public boolean publicProbes() {
+        return publicProbes;
+    }
+
     /** @return the application version reported by {@code /status} */
     public String version() {
         return version;
@@ -85,8 +96,8 @@ public final class PerfEndpointsConfig {
     @Override
     public String toString() {
         return "PerfEndpointsConfig{basePath=" + basePath + ", bearerToken=" + (bearerToken == null ? "none" : "***")
-                + ", trustedProxies=" + trustedProxies + ", authorizer=" + (authorizer != null) + ", version="
-                + version + '}';
+                + ", trustedProxies=" + trustedProxies + ", authorizer=" + (authorizer != null) + ", publicProbes="
+                + publicProbes + ", version=" + version + '}';
     }
 
     /** Builder of {@link PerfEndpointsConfig}; not thread-safe. */
@@ -96,8 +107,23 @@ public final class PerfEndpointsConfig {
         private final Set<String> trustedProxies = new LinkedHashSet<>();
         private @Nullable Predicate<HttpServletRequest> authorizer;
         private String version = defaultVersion();
+        private boolean publicProbes = true;
 
         private Builder() {}
+
+        /**
+         * Whether the liveness, readiness and ping endpoints answer clients the access policy would refuse,
+         * with the status alone ({@code {"status":"UP"}}, 503 when DOWN): a Kubernetes probe comes from the
+         * node's address, not loopback, and carries no token. Components, messages and every other endpoint
+         * stay behind the policy.
+         *
+         * @param enabled true (default) to answer probes from anyone
+         * @return this builder
+         */
+        public Builder publicProbes(boolean enabled) {
+            this.publicProbes = enabled;
+            return this;
+        }
 
         /**
          * Sets the base path (where the servlet is mapped, e.g. {@code /perf} for {@code /perf/*}).

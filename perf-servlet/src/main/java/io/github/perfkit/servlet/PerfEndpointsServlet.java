@@ -268,6 +268,9 @@ public class PerfEndpointsServlet extends HttpServlet {
                 if (ownBody && !"GET".equals(method) && !head) {
                     res.setHeader("Connection", "close"); // its body stays unread
                 }
+                if (config.publicProbes() && ("GET".equals(method) || head) && probe(path, res, head)) {
+                    return;
+                }
                 if (access.hasToken()) {
                     res.setHeader("WWW-Authenticate", "Bearer");
                     error(res, head, 401, "unauthorized", null, "a bearer token is required");
@@ -567,6 +570,26 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     // ------------------------------------------------------------------ access and routing
+
+    /**
+     * Answers an orchestrator's probe from a client the policy refuses: the status alone, no components.
+     *
+     * @return whether {@code path} was a probe
+     */
+    private boolean probe(String path, HttpServletResponse res, boolean head) throws IOException {
+        if (path.equals("/ping")) {
+            write(res, head, 200, "text/plain; charset=utf-8", "pong\n".getBytes(StandardCharsets.UTF_8));
+            return true;
+        }
+        HealthGroup group = path.equals("/health") ? HealthGroup.LIVENESS
+                : path.equals("/ready") ? HealthGroup.READINESS : null;
+        if (group == null) {
+            return false;
+        }
+        HealthStatus status = perf.health().check(group).status();
+        json(res, head, status == HealthStatus.DOWN ? 503 : 200, Map.of("status", status.name()));
+        return true;
+    }
 
     private boolean allowed(HttpServletRequest req) {
         String remote = req.getRemoteAddr();

@@ -55,8 +55,27 @@ class AccessIT {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).contains("perfkit_");
         // A client-supplied loopback hop to the left of the real client changes nothing.
-        assertThat(withToken.get("/perf/health", "X-Forwarded-For", "127.0.0.1, 203.0.113.7").statusCode())
+        assertThat(withToken.get("/perf/status", "X-Forwarded-For", "127.0.0.1, 203.0.113.7").statusCode())
                 .isEqualTo(401);
+    }
+
+    @Test
+    void probesAnswerRemoteClientsWithTheStatusAloneUnlessSwitchedOff() throws Exception {
+        for (String path : List.of("/perf/health", "/perf/ready")) {
+            HttpResponse<String> probe = withToken.get(path, "X-Forwarded-For", "203.0.113.7");
+            assertThat(probe.statusCode()).as(path).isEqualTo(200);
+            assertThat(probe.body()).as(path).isEqualTo("{\"status\":\"UP\"}");
+            HttpResponse<String> full = withToken.get(path, "X-Forwarded-For", "203.0.113.7",
+                    "Authorization", "Bearer " + TOKEN);
+            assertThat(full.body()).as(path).contains("\"components\"");
+        }
+        assertThat(withToken.get("/perf/ping", "X-Forwarded-For", "203.0.113.7").body()).isEqualTo("pong\n");
+        try (TestServer closed = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.builder()
+                .trustedProxy("127.0.0.1").bearerToken(TOKEN).publicProbes(false).build())) {
+            for (String path : List.of("/perf/health", "/perf/ready", "/perf/ping")) {
+                assertThat(closed.get(path, "X-Forwarded-For", "203.0.113.7").statusCode()).as(path).isEqualTo(401);
+            }
+        }
     }
 
     @Test

@@ -160,6 +160,9 @@ public class PerfkitProperties {
         /** Base path of the endpoints and dashboard; starts with '/', not just '/'. */
         private String basePath = "/perf";
 
+        /** Whether /health, /ready and /ping answer every client with the status alone. */
+        private boolean publicProbes = true;
+
         /** Bearer token that opens the endpoints to non-loopback clients (at least 16 characters); none by default. */
         private @Nullable String token;
 
@@ -217,6 +220,16 @@ public class PerfkitProperties {
                         "perfkit.servlet.base-path must start with '/' and not end with it, was '" + basePath + "'");
             }
             this.basePath = basePath;
+        }
+
+        /** @return whether /health, /ready and /ping answer every client with the status alone */
+        public boolean isPublicProbes() {
+            return publicProbes;
+        }
+
+        /** @param publicProbes whether orchestrator probes are answered without the token (default true) */
+        public void setPublicProbes(boolean publicProbes) {
+            this.publicProbes = publicProbes;
         }
 
         /** @return the bearer token, or null */

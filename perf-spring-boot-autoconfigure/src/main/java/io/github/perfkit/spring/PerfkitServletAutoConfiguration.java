@@ -118,7 +118,8 @@ public class PerfkitServletAutoConfiguration {
         PerfkitProperties.Servlet servlet = properties.getServlet();
         PerfEndpointsConfig.Builder config = PerfEndpointsConfig.builder()
                 .basePath(servlet.getBasePath())
-                .bearerToken(servlet.getToken());
+                .bearerToken(servlet.getToken())
+                .publicProbes(servlet.isPublicProbes());
         servlet.getTrustedProxies().forEach(config::trustedProxy);
         if (servlet.getAccess() == PerfkitProperties.Access.AUTHENTICATED) {
             config.authorizer(authenticated(servlet.getAccessRoles()));
