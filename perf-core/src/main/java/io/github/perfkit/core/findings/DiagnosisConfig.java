@@ -23,7 +23,10 @@ public final class DiagnosisConfig {
             "org.springframework.", "org.apache.", "org.eclipse.jetty.", "io.netty.", "io.undertow.",
             "org.hibernate.", "com.zaxxer.hikari.", "org.h2.", "com.mysql.", "org.postgresql.", "oracle.jdbc.",
             "io.micrometer.", "org.slf4j.", "ch.qos.logback.", "com.fasterxml.jackson.", "reactor.",
-            "io.lettuce.", "com.github.benmanes.caffeine.", "org.HdrHistogram.", "oshi.", "io.github.perfkit.");
+            "io.lettuce.", "com.github.benmanes.caffeine.", "org.HdrHistogram.", "oshi.",
+            // Perfkit's own modules, not the whole namespace: applications and examples may live below it.
+            "io.github.perfkit.core.", "io.github.perfkit.cache.", "io.github.perfkit.alerts.",
+            "io.github.perfkit.servlet.", "io.github.perfkit.spring.");
 
     private static final DiagnosisConfig DEFAULTS = builder().build();
 
