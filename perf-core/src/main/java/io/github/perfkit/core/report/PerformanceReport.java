@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleFunction;
 import org.jspecify.annotations.Nullable;
@@ -54,11 +55,12 @@ public final class PerformanceReport {
     private final List<Finding> findings;
     private final HealthReport health;
     private final ReportSummary summary;
+    private final List<String[]> alerts;
     private final @Nullable ReportComparison comparison;
 
     private PerformanceReport(String title, Instant from, Instant to, List<Chart> charts, List<OperationStats> operations,
             List<ProfileTree> slowRequests, List<Finding> findings, HealthReport health, ReportSummary summary,
-            @Nullable ReportComparison comparison) {
+            List<String[]> alerts, @Nullable ReportComparison comparison) {
         this.title = title;
         this.from = from;
         this.to = to;
@@ -68,6 +70,7 @@ public final class PerformanceReport {
         this.findings = findings;
         this.health = health;
         this.summary = summary;
+        this.alerts = alerts;
         this.comparison = comparison;
     }
 
@@ -107,7 +110,8 @@ public final class PerformanceReport {
                 .filter(f -> !f.lastSeen().isBefore(from) && !f.firstSeen().isAfter(to))
                 .toList();
         return new PerformanceReport("Perfkit performance report", from, to, List.copyOf(charts), ops, slow, found,
-                perf.health().checkAll(), ReportSummary.of(perf.history(), from, to, step), null);
+                perf.health().checkAll(), ReportSummary.of(perf.history(), from, to, step),
+                alertRows(perf.statusSections().get("alerts"), from, to), null);
     }
 
     /**
@@ -117,7 +121,7 @@ public final class PerformanceReport {
      * @return a new report
      */
     public PerformanceReport withComparison(ReportComparison comparison) {
-        return new PerformanceReport(title, from, to, charts, operations, slowRequests, findings, health, summary,
+        return new PerformanceReport(title, from, to, charts, operations, slowRequests, findings, health, summary, alerts,
                 Objects.requireNonNull(comparison, "comparison"));
     }
 
@@ -174,6 +178,20 @@ public final class PerformanceReport {
                         .append("</td><td>").append(esc(Objects.toString(f.subject(), ""))).append("</td><td>")
                         .append(f.active() ? "active" : "resolved").append("</td><td style=\"text-align:left\">")
                         .append(esc(f.recommendation())).append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        h.append("<h2>Alerts</h2>\n");
+        if (alerts.isEmpty()) {
+            h.append("<p>None in this window (or no alert engine).</p>\n");
+        } else {
+            h.append("<table><tr><th>when</th><th>state</th><th>level</th><th>rule</th><th>subject</th><th>title</th></tr>\n");
+            for (String[] a : alerts) {
+                h.append("<tr>");
+                for (String cell : a) {
+                    h.append("<td style=\"text-align:left\">").append(esc(cell)).append("</td>");
+                }
+                h.append("</tr>\n");
             }
             h.append("</table>\n");
         }
@@ -239,6 +257,19 @@ public final class PerformanceReport {
         for (Finding f : findings) {
             m.append("- **").append(f.category()).append("** `").append(md(f.culprit())).append("`")
                     .append(f.active() ? "" : " (resolved)").append(": ").append(md(f.recommendation())).append('\n');
+        }
+        m.append("\n## Alerts\n\n");
+        if (alerts.isEmpty()) {
+            m.append("None in this window (or no alert engine).\n");
+        } else {
+            m.append("| when | state | level | rule | subject | title |\n|---|---|---|---|---|---|\n");
+            for (String[] a : alerts) {
+                m.append('|');
+                for (String cell : a) {
+                    m.append(' ').append(md(cell)).append(" |");
+                }
+                m.append('\n');
+            }
         }
         if (comparison != null) {
             m.append("\n## ").append(md(comparison.before())).append(" → ").append(md(comparison.after()))
@@ -312,6 +343,47 @@ public final class PerformanceReport {
 
     private static String percent(@Nullable Double change) {
         return change == null ? "–" : String.format(Locale.ROOT, "%+.1f%%", change);
+    }
+
+    /**
+     * The alert engine's active alerts and its events inside the window, from its status section (perf-alerts
+     * contributes {@code alerts}; perf-core reads it by shape, without depending on it). Rows: when, state,
+     * level, rule, subject, title.
+     */
+    static List<String[]> alertRows(@Nullable Map<String, Object> section, Instant from, Instant to) {
+        List<String[]> rows = new ArrayList<>();
+        if (section == null) {
+            return rows;
+        }
+        if (section.get("active") instanceof List<?> active) {
+            for (Object o : active) {
+                if (o instanceof Map<?, ?> a) {
+                    rows.add(new String[] {text(a.get("since")), "active " + text(a.get("state")).toLowerCase(Locale.ROOT),
+                            text(a.get("level")), text(a.get("rule")), text(a.get("subject")), text(a.get("title"))});
+                }
+            }
+        }
+        if (section.get("recent") instanceof List<?> recent) {
+            for (Object o : recent) {
+                if (o instanceof Map<?, ?> e) {
+                    Instant at;
+                    try {
+                        at = Instant.parse(text(e.get("at")));
+                    } catch (java.time.format.DateTimeParseException bad) {
+                        continue;
+                    }
+                    if (!at.isBefore(from) && !at.isAfter(to)) {
+                        rows.add(new String[] {at.toString(), text(e.get("kind")).toLowerCase(Locale.ROOT),
+                                text(e.get("level")), text(e.get("rule")), text(e.get("subject")), text(e.get("title"))});
+                    }
+                }
+            }
+        }
+        return rows.size() > 2 * TOP ? List.copyOf(rows.subList(0, 2 * TOP)) : rows;
+    }
+
+    private static String text(@Nullable Object o) {
+        return o == null ? "" : o.toString();
     }
 
     /** Label and value of each summary line; absent measurements say so rather than show zeros. */

@@ -234,7 +234,7 @@ class ContinuousDiagnosisTest {
                 seen.add(finding);
             }
         });
-        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Instant t0 = Instant.now(); // reported findings not seen again for 20 windows resolve: use the present
         for (int i = 0; i < 5; i++) {
             diagnosis.report(nPlusOne("app.Orders.list" + i, t0.plusSeconds(i)));
         }
@@ -247,6 +247,40 @@ class ContinuousDiagnosisTest {
         assertThat(seen).hasSize(6).last().matches(f -> !f.active());
         assertThatThrownBy(() -> DiagnosisConfig.builder().cpuShare(2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cpuShare");
+    }
+
+    @Test
+    void aReportedFindingThatIsNoLongerReportedResolves() {
+        io.micrometer.core.instrument.MockClock clock = new io.micrometer.core.instrument.MockClock();
+        ContinuousDiagnosis d = ContinuousDiagnosis.create(DiagnosisConfig.builder().window(Duration.ofSeconds(15))
+                .build(), clock);
+        try {
+            List<Finding> resolvedSeen = new CopyOnWriteArrayList<>();
+            d.addListener(new FindingListener() {
+                @Override
+                public void onFinding(Finding finding) {
+                    // raised: not what this test watches
+                }
+
+                @Override
+                public void onResolved(Finding finding) {
+                    resolvedSeen.add(finding);
+                }
+            });
+            Instant t0 = Instant.ofEpochMilli(clock.wallTime());
+            d.report(nPlusOne("app.Orders.list", t0));
+            clock.add(Duration.ofMinutes(4));
+            d.report(nPlusOne("app.Orders.list", Instant.ofEpochMilli(clock.wallTime()))); // seen again: holds
+            clock.add(Duration.ofMinutes(4));
+            assertThat(d.active()).hasSize(1);
+            assertThat(resolvedSeen).isEmpty();
+            clock.add(Duration.ofMinutes(2)); // 6 minutes since the last report: 20 windows of 15 s have passed
+            assertThat(d.active()).isEmpty();
+            assertThat(resolvedSeen).singleElement().matches(f -> !f.active() && f.culprit().equals("app.Orders.list"));
+            assertThat(d.all()).singleElement().matches(f -> !f.active());
+        } finally {
+            d.close();
+        }
     }
 
     private static Finding nPlusOne(String culprit, Instant at) {

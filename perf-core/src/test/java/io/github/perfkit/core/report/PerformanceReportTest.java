@@ -132,6 +132,33 @@ class PerformanceReportTest {
     }
 
     @Test
+    void alertsFromTheAlertEnginesSectionAreListedActiveAndInTheWindowOnly() {
+        perf.register(new io.github.perfkit.core.spi.StatusContributor() {
+            @Override
+            public String name() {
+                return "alerts";
+            }
+
+            @Override
+            public Map<String, Object> status() {
+                return Map.of("active", List.of(Map.of("rule", "cpu-high", "level", "CRITICAL", "state", "FIRING",
+                                "subject", "perfkit.system.cpu.usage", "title", "CPU <b>98 %</b>",
+                                "since", start.toString())),
+                        "recent", List.of(
+                                Map.of("rule", "heap", "kind", "RESOLVED", "level", "INFO", "subject", "heap",
+                                        "title", "heap back to normal", "at", start.plusSeconds(1).toString()),
+                                Map.of("rule", "old", "kind", "FIRING", "level", "HIGH", "subject", "x",
+                                        "title", "before the window", "at", start.minusSeconds(3600).toString())));
+            }
+        });
+        clock.add(Duration.ofSeconds(5));
+        PerformanceReport report = PerformanceReport.of(perf, start, now());
+        assertThat(report.toMarkdown()).contains("## Alerts").contains("| active firing | CRITICAL | cpu-high |")
+                .contains("| resolved | INFO | heap |").doesNotContain("before the window");
+        assertThat(report.toHtml()).contains("CPU &lt;b&gt;98 %&lt;/b&gt;");
+    }
+
+    @Test
     void comparisonGivesTheChangePerOperationInPercent() {
         Operation checkout = perf.tracker().operation("checkout");
         for (int i = 0; i < 100; i++) {

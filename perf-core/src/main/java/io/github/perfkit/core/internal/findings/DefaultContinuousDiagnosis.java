@@ -135,6 +135,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     }
 
     private List<Finding> snapshot(boolean activeOnly) {
+        expireReported();
         List<Finding> out = new ArrayList<>();
         synchronized (lock) {
             for (Finding f : findings.values()) {
@@ -146,6 +147,30 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
         out.sort(Comparator.comparing(Finding::lastSeen).reversed());
         return out;
     }
+
+    /**
+     * Findings other detectors report (the JDBC wrapper's N+1 and slow statements) hold while they are
+     * reported again; one not seen for {@value #REPORTED_STALE_WINDOWS} windows (5 minutes at the shipped
+     * 15 s) has gone away and is resolved, which the listeners hear like any resolution.
+     */
+    private void expireReported() {
+        Instant now = Instant.ofEpochMilli(clock.wallTime());
+        Instant cutoff = now.minus(config.window().multipliedBy(REPORTED_STALE_WINDOWS));
+        List<Finding> stale = new ArrayList<>();
+        synchronized (lock) {
+            for (Finding f : findings.values()) {
+                if (f.active() && !isOwn(f.category()) && f.lastSeen().isBefore(cutoff)) {
+                    stale.add(f);
+                }
+            }
+        }
+        for (Finding f : stale) {
+            report(f.resolved(now));
+        }
+    }
+
+    /** Windows without a new report after which a reported finding is resolved. */
+    static final int REPORTED_STALE_WINDOWS = 20;
 
     @Override
     public void report(Finding finding) {
