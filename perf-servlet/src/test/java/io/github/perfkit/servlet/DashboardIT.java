@@ -1,13 +1,10 @@
 package io.github.perfkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.perfkit.core.Scope;
 import io.github.perfkit.core.spi.StatusContributor;
 import io.micrometer.core.instrument.Tags;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,12 +12,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -28,9 +23,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,8 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class DashboardIT {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     /** Values that would run script if the page rendered them as HTML. */
     private static final String SCRIPT_NAME = "<script>window.__pwned='name'</script>";
     private static final String SCRIPT_TAG = "<img src=x onerror=\"window.__pwned='tag'\">";
@@ -51,11 +41,10 @@ class DashboardIT {
 
     private static TestServer server;
     private static WebDriver driver;
-    private static Path profileDir;
+    private static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
-        requireBrowser();
         server = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.builder().version("1.2.3").build());
         server.perf.profiler().setSamplingRate(1.0);
         server.perf.register(new StatusContributor() {
@@ -92,46 +81,20 @@ class DashboardIT {
                     return g != null && Double.isFinite(g.value());
                 });
 
-        profileDir = Files.createTempDirectory("perfkit-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--window-size=1400,2000", "--user-data-dir=" + profileDir);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
-        driver.manage().window().setSize(new Dimension(1400, 2000));
+        browser = new Browser(1400, 2000); // the system Chromium; a missing browser fails, never skips
+        driver = browser.driver;
         driver.get("http://127.0.0.1:" + server.port + "/perf/");
-    }
-
-    private static void requireBrowser() {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-        for (String exe : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(exe))) {
-                fail(exe + " is missing: the dashboard test needs the system Chromium and its driver "
-                        + "(apt-get install -y chromium chromium-driver)" + (ci ? " - CI=true never skips it" : ""));
-            }
-        }
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             if (server != null) {
                 server.close();
-            }
-            if (profileDir != null) {
-                try (Stream<Path> files = Files.walk(profileDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException e) {
-                    // A temporary profile left behind is harmless.
-                }
             }
         }
     }

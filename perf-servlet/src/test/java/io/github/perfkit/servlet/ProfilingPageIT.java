@@ -1,7 +1,6 @@
 package io.github.perfkit.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.example.shop.OrderRepository;
 import io.github.perfkit.core.Scope;
@@ -9,7 +8,6 @@ import io.github.perfkit.core.findings.Finding;
 import io.github.perfkit.core.findings.FindingCategory;
 import io.github.perfkit.core.jdbc.JdbcConfig;
 import io.github.perfkit.core.jdbc.PerfDataSource;
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,23 +17,17 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -46,20 +38,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ProfilingPageIT {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String SCRIPT_CULPRIT = "<script>window.__pwned='culprit'</script>";
     private static final String SCRIPT_EVIDENCE = "<img src=x onerror=\"window.__pwned='evidence'\">";
     private static final String N_PLUS_ONE_SHAPE = "select total from orders where customer_id = ?";
 
     private static TestServer server;
     private static WebDriver driver;
-    private static Path profileDir;
+    private static Browser browser;
     private static Connection keepDb;
 
     @BeforeAll
     static void start() throws Exception {
-        requireBrowser();
         server = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.ofDefaults());
         Instant now = Instant.now();
         server.perf.diagnosis().report(new Finding(Finding.idOf(FindingCategory.LOCK_CONTENTION, SCRIPT_CULPRIT, null),
@@ -86,35 +75,16 @@ class ProfilingPageIT {
             OrderRepository.totalsOneByOne(ds);
         }
 
-        profileDir = Files.createTempDirectory("perfkit-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                "--no-first-run", "--window-size=1400,2000", "--user-data-dir=" + profileDir);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
-        driver.manage().window().setSize(new Dimension(1400, 2000));
+        browser = new Browser(1400, 2000); // the system Chromium; a missing browser fails, never skips
+        driver = browser.driver;
         driver.get("http://127.0.0.1:" + server.port + "/perf/profiling.html");
-    }
-
-    private static void requireBrowser() {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-        for (String exe : List.of(CHROMIUM, CHROMEDRIVER)) {
-            if (!Files.isExecutable(Path.of(exe))) {
-                fail(exe + " is missing: the profiling page test needs the system Chromium and its driver "
-                        + "(apt-get install -y chromium chromium-driver)" + (ci ? " - CI=true never skips it" : ""));
-            }
-        }
     }
 
     @AfterAll
     static void stop() throws Exception {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
             if (server != null) {
@@ -125,13 +95,6 @@ class ProfilingPageIT {
                     s.execute("drop all objects");
                 }
                 keepDb.close();
-            }
-            if (profileDir != null) {
-                try (Stream<Path> files = Files.walk(profileDir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                } catch (IOException e) {
-                    // A temporary profile left behind is harmless.
-                }
             }
         }
     }
