@@ -185,7 +185,8 @@ public final class RedisTier implements RemoteTier {
                     sync = c.sync();
                     connection = c;
                 }
-                LOG.info("connected to Redis{} at {}", config.cluster() ? " Cluster" : "", config.uri());
+                LOG.info("connected to Redis{} at {}", config.cluster() ? " Cluster" : "",
+                        RedisTierConfig.redact(config.uri()));
             }
             if (pubSub == null) {
                 StatefulRedisPubSubConnection<String, String> p = client instanceof RedisClusterClient cluster
@@ -221,7 +222,7 @@ public final class RedisTier implements RemoteTier {
                 pubSub = p;
             }
         } catch (RuntimeException e) {
-            LOG.debug("Redis at {} not reachable yet; retrying", config.uri(), e);
+            LOG.debug("Redis at {} not reachable yet; retrying", RedisTierConfig.redact(config.uri()), e);
             if (!closed) {
                 connector.schedule(this::connect, config.connectRetry().toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -72,6 +72,21 @@ public final class RedisTierConfig {
         return uri;
     }
 
+    /**
+     * A Redis URI fit for logs: any {@code user:password@} replaced by {@code ***@}.
+     *
+     * @param uri a Redis URI
+     * @return the URI without its user info
+     */
+    public static String redact(String uri) {
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1);
+    }
+
     /** @return the command timeout */
     public Duration commandTimeout() {
         return commandTimeout;

@@ -257,12 +257,7 @@ public final class RedisSettings {
      * @return the URI with any {@code user:password@} replaced by {@code ***@}
      */
     public static String redacted(String uri) {
-        int scheme = uri.indexOf("://");
-        int at = uri.lastIndexOf('@');
-        if (scheme < 0 || at < scheme) {
-            return uri;
-        }
-        return uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1);
+        return io.github.perfkit.cache.redis.RedisTierConfig.redact(uri);
     }
 
     private static final String BOOT3_DETAILS = "org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails";
