@@ -257,7 +257,14 @@ public final class RedisSettings {
      * @return the URI with any {@code user:password@} replaced by {@code ***@}
      */
     public static String redacted(String uri) {
-        return io.github.perfkit.cache.redis.RedisTierConfig.redact(uri);
+        // Same rule as perf-cache's RedisTierConfig.redact, kept here because perf-cache is optional on the
+        // class path of this module (only the cache auto-configuration may touch it).
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + "***@" + uri.substring(at + 1);
     }
 
     private static final String BOOT3_DETAILS = "org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails";
