@@ -93,8 +93,13 @@ class LoadGeneratorTest {
         LatencySummary ok = result.byTarget().get(base + "/ok");
         LatencySummary missing = result.byTarget().get(base + "/missing");
         LatencySummary fail = result.byTarget().get("POST " + base + "/fail");
-        assertThat(ok.requests()).isEqualTo(served("GET /ok")).isEqualTo(ok.status("2xx")).isPositive();
-        assertThat(missing.requests()).isEqualTo(served("GET /missing")).isEqualTo(missing.status("4xx")).isPositive();
+        // The JDK's HttpClient re-sends an idempotent GET once when a kept-alive connection turns out closed,
+        // so the server may have seen a GET or two more than the responses the generator counted (CI saw
+        // 1611 served for 1610 counted); a POST is never re-sent and must match exactly.
+        assertThat(ok.requests()).isEqualTo(ok.status("2xx")).isPositive();
+        assertThat(served("GET /ok") - ok.requests()).isBetween(0L, 2L);
+        assertThat(missing.requests()).isEqualTo(missing.status("4xx")).isPositive();
+        assertThat(served("GET /missing") - missing.requests()).isBetween(0L, 2L);
         assertThat(fail.requests()).isEqualTo(served("POST /fail")).isEqualTo(fail.status("5xx")).isPositive();
         assertThat(result.overall().requests()).isEqualTo(ok.requests() + missing.requests() + fail.requests());
         assertThat(result.overall().statusClasses()).containsOnlyKeys("2xx", "4xx", "5xx");
