@@ -63,6 +63,7 @@ public class PerfkitAutoConfiguration {
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())
+                .diagnosis(properties.getDiagnosis().toConfig())
                 .build();
         if (properties.getDiagnosis().isEnabled()) {
             // Started once the application is ready, off the startup path (JFR's first start is costly).

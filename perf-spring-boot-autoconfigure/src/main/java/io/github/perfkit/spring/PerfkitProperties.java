@@ -1,5 +1,6 @@
 package io.github.perfkit.spring;
 
+import io.github.perfkit.core.findings.DiagnosisConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,6 +144,179 @@ public class PerfkitProperties {
         /** @param enabled whether the continuous diagnosis runs */
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        /** Analysis window (1s to 10min; null: the library default, 15s). */
+        private @Nullable Duration window;
+
+        /** Consecutive windows a CPU, allocation or lock finding must persist before it is reported (1 to 100). */
+        private @Nullable Integer persistenceWindows;
+
+        /** Windows learned as the baseline before anything is judged (0 to 100). */
+        private @Nullable Integer learningWindows;
+
+        /** Windows of steady thread-count growth before a thread leak is reported (2 to 100). */
+        private @Nullable Integer threadLeakWindows;
+
+        /** Minimum thread-count growth over those windows for a thread leak (1 to 100000). */
+        private @Nullable Integer threadLeakMinGrowth;
+
+        /** Windows of rising heap-after-GC before a memory leak is reported (3 to 100). */
+        private @Nullable Integer memoryLeakWindows;
+
+        /** Minimum heap-after-GC growth over those windows for a memory leak, in bytes (at least 1). */
+        private @Nullable Long memoryLeakMinGrowth;
+
+        /** @return the analysis window, or null for the library default */
+        public @Nullable Duration getWindow() {
+            return window;
+        }
+
+        /**
+         * @param window the analysis window, 1s to 10min
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setWindow(@Nullable Duration window) {
+            if (window != null) {
+                check("perfkit.diagnosis.window", () -> DiagnosisConfig.builder().window(window));
+            }
+            this.window = window;
+        }
+
+        /** @return the persistence windows, or null for the library default */
+        public @Nullable Integer getPersistenceWindows() {
+            return persistenceWindows;
+        }
+
+        /**
+         * @param windows 1 to 100
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setPersistenceWindows(@Nullable Integer windows) {
+            if (windows != null) {
+                check("perfkit.diagnosis.persistence-windows", () -> DiagnosisConfig.builder().persistenceWindows(windows));
+            }
+            this.persistenceWindows = windows;
+        }
+
+        /** @return the learning windows, or null for the library default */
+        public @Nullable Integer getLearningWindows() {
+            return learningWindows;
+        }
+
+        /**
+         * @param windows 0 to 100
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setLearningWindows(@Nullable Integer windows) {
+            if (windows != null) {
+                check("perfkit.diagnosis.learning-windows", () -> DiagnosisConfig.builder().learningWindows(windows));
+            }
+            this.learningWindows = windows;
+        }
+
+        /** @return the thread-leak windows, or null for the library default */
+        public @Nullable Integer getThreadLeakWindows() {
+            return threadLeakWindows;
+        }
+
+        /**
+         * @param windows 2 to 100
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setThreadLeakWindows(@Nullable Integer windows) {
+            if (windows != null) {
+                check("perfkit.diagnosis.thread-leak-windows", () -> DiagnosisConfig.builder().threadLeakWindows(windows));
+            }
+            this.threadLeakWindows = windows;
+        }
+
+        /** @return the thread-leak minimum growth, or null for the library default */
+        public @Nullable Integer getThreadLeakMinGrowth() {
+            return threadLeakMinGrowth;
+        }
+
+        /**
+         * @param threads 1 to 100000
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setThreadLeakMinGrowth(@Nullable Integer threads) {
+            if (threads != null) {
+                check("perfkit.diagnosis.thread-leak-min-growth",
+                        () -> DiagnosisConfig.builder().threadLeakMinGrowth(threads));
+            }
+            this.threadLeakMinGrowth = threads;
+        }
+
+        /** @return the memory-leak windows, or null for the library default */
+        public @Nullable Integer getMemoryLeakWindows() {
+            return memoryLeakWindows;
+        }
+
+        /**
+         * @param windows 3 to 100
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setMemoryLeakWindows(@Nullable Integer windows) {
+            if (windows != null) {
+                check("perfkit.diagnosis.memory-leak-windows", () -> DiagnosisConfig.builder().memoryLeakWindows(windows));
+            }
+            this.memoryLeakWindows = windows;
+        }
+
+        /** @return the memory-leak minimum growth in bytes, or null for the library default */
+        public @Nullable Long getMemoryLeakMinGrowth() {
+            return memoryLeakMinGrowth;
+        }
+
+        /**
+         * @param bytes at least 1
+         * @throws IllegalArgumentException naming the property when out of range
+         */
+        public void setMemoryLeakMinGrowth(@Nullable Long bytes) {
+            if (bytes != null) {
+                check("perfkit.diagnosis.memory-leak-min-growth", () -> DiagnosisConfig.builder().memoryLeakMinGrowth(bytes));
+            }
+            this.memoryLeakMinGrowth = bytes;
+        }
+
+        /**
+         * The diagnosis configuration: the library defaults with every property that was set applied.
+         *
+         * @return the configuration
+         */
+        public DiagnosisConfig toConfig() {
+            DiagnosisConfig.Builder b = DiagnosisConfig.builder();
+            if (window != null) {
+                b.window(window);
+            }
+            if (persistenceWindows != null) {
+                b.persistenceWindows(persistenceWindows);
+            }
+            if (learningWindows != null) {
+                b.learningWindows(learningWindows);
+            }
+            if (threadLeakWindows != null) {
+                b.threadLeakWindows(threadLeakWindows);
+            }
+            if (threadLeakMinGrowth != null) {
+                b.threadLeakMinGrowth(threadLeakMinGrowth);
+            }
+            if (memoryLeakWindows != null) {
+                b.memoryLeakWindows(memoryLeakWindows);
+            }
+            if (memoryLeakMinGrowth != null) {
+                b.memoryLeakMinGrowth(memoryLeakMinGrowth);
+            }
+            return b.build();
+        }
+
+        private static void check(String property, Runnable apply) {
+            try {
+                apply.run();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+            }
         }
     }
 

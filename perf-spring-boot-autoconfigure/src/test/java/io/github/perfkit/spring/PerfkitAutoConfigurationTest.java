@@ -96,6 +96,31 @@ class PerfkitAutoConfigurationTest {
     }
 
     @Test
+    void diagnosisWindowsComeFromProperties() {
+        runner.withPropertyValues("perfkit.diagnosis.window=3s", "perfkit.diagnosis.thread-leak-windows=3",
+                "perfkit.diagnosis.memory-leak-min-growth=1048576").run(context -> {
+                    var config = context.getBean(PerfkitProperties.class).getDiagnosis().toConfig();
+                    assertThat(config.window()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(config.threadLeakWindows()).isEqualTo(3);
+                    assertThat(config.memoryLeakMinGrowth()).isEqualTo(1_048_576L);
+                    assertThat(config.memoryLeakWindows())
+                            .isEqualTo(io.github.perfkit.core.findings.DiagnosisConfig.ofDefaults().memoryLeakWindows());
+                });
+    }
+
+    @Test
+    void anOutOfRangeDiagnosisWindowFailsStartupNamingTheProperty() {
+        runner.withPropertyValues("perfkit.diagnosis.window=20min").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("perfkit.diagnosis.window");
+        });
+        runner.withPropertyValues("perfkit.diagnosis.memory-leak-windows=1").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("perfkit.diagnosis.memory-leak-windows");
+        });
+    }
+
+    @Test
     void aTooShortTickIntervalFailsStartupNamingTheProperty() {
         runner.withPropertyValues("perfkit.tick-interval=10ms").run(context -> {
             assertThat(context).hasFailed();
