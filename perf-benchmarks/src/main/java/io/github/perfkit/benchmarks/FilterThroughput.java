@@ -52,8 +52,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * that run every variant for {@code --seconds} in an order rotated each round, so drift of the
  * machine (turbo, other processes) spreads over all variants. It prints, per variant, the median
  * requests per second over the rounds (with min and max), p50/p99/p99.9 latency over all rounds,
- * and the difference from no filter (targets: Perfkit costs at most 3 % throughput and 5 % p99,
- * and less than JavaMelody).
+ * the process CPU time per request (servers, load generator and background threads together: the
+ * difference between variants is the filter's CPU cost, a figure other processes on the machine
+ * disturb less than throughput), and the difference from no filter (targets: Perfkit costs at most
+ * 3 % throughput and 5 % p99, and less than JavaMelody).
  *
  * <p>Run on a quiet machine (the load generator shares the CPU with the servers, so give it the
  * whole machine):
@@ -65,7 +67,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A smoke run ({@code --connections 4 --warmup 1 --seconds 1 --rounds 1}) takes about 10 seconds.
  * Options: {@code --connections N} (default 16), {@code --warmup S} (seconds per variant, default
  * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
- * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --diagnosis true}
+ * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --profile-sampling R}
+ * and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
+ * filter's defaults), {@code --diagnosis true}
  * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs).
  *
  * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
@@ -118,7 +122,10 @@ public final class FilterThroughput {
             for (Variant v : variants) {
                 Filter filter = switch (v) {
                     case NONE -> null;
-                    case PERFKIT -> new PerfFilter(perf, PerfFilterConfig.ofDefaults());
+                    case PERFKIT -> new PerfFilter(perf, PerfFilterConfig.builder()
+                            .profileSamplingRate(Double.parseDouble(options.getOrDefault("profile-sampling", "1")))
+                            .threadUsage(Boolean.parseBoolean(options.getOrDefault("thread-usage", "true")))
+                            .build());
                     case JAVAMELODY -> new MonitoringFilter();
                 };
                 targets.put(v, new Target(v, filter, melodyDir, connections));
@@ -177,20 +184,27 @@ public final class FilterThroughput {
 
     private static void report(PrintStream out, Map<Variant, Target> targets) {
         Target base = targets.get(Variant.NONE);
-        out.printf("%n%-11s %12s %25s %10s %10s %10s %12s %10s%n", "variant", "req/s (med)", "min..max", "p50 us",
-                "p99 us", "p99.9 us", "req/s vs none", "p99 vs none");
+        out.printf("%n%-11s %12s %25s %10s %10s %10s %12s %10s %12s %11s%n", "variant", "req/s (med)", "min..max",
+                "p50 us", "p99 us", "p99.9 us", "req/s vs none", "p99 vs none", "CPU us/req", "CPU vs none");
         for (Target t : targets.values()) {
             double rate = median(t.rates);
             double p99 = t.histogram.getValueAtPercentile(99) / 1e3;
             String dRate = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%", 100 * (rate / median(base.rates) - 1));
             String dP99 = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
                     100 * (p99 / (base.histogram.getValueAtPercentile(99) / 1e3) - 1));
-            out.printf(Locale.ROOT, "%-11s %,12.0f %25s %10.1f %10.1f %10.1f %12s %10s%n", t.variant.label, rate,
-                    String.format(Locale.ROOT, "%,.0f..%,.0f", min(t.rates), max(t.rates)),
+            String dCpu = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
+                    100 * (t.cpuMicrosPerRequest() / base.cpuMicrosPerRequest() - 1));
+            out.printf(Locale.ROOT, "%-11s %,12.0f %25s %10.1f %10.1f %10.1f %12s %10s %12.2f %11s%n", t.variant.label,
+                    rate, String.format(Locale.ROOT, "%,.0f..%,.0f", min(t.rates), max(t.rates)),
                     t.histogram.getValueAtPercentile(50) / 1e3, p99, t.histogram.getValueAtPercentile(99.9) / 1e3,
-                    dRate, dP99);
+                    dRate, dP99, t.cpuMicrosPerRequest(), dCpu);
         }
         out.printf("requests: %s; errors: %s%n", counts(targets, true), counts(targets, false));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static String counts(Map<Variant, Target> targets, boolean ok) {
@@ -213,6 +227,8 @@ public final class FilterThroughput {
         final List<Double> rates = new ArrayList<>();
         long errors;
         double lastRate;
+        long cpuNanos;
+        long cpuRequests;
 
         Target(Variant variant, Filter filter, Path melodyDir, int connections) throws Exception {
             this.variant = variant;
@@ -251,6 +267,7 @@ public final class FilterThroughput {
             }
             start.await(30, TimeUnit.SECONDS);
             long began = System.nanoTime();
+            long cpuBegan = processCpuNanos();
             TimeUnit.SECONDS.sleep(seconds);
             stop.set(true);
             long requests = 0;
@@ -266,6 +283,15 @@ public final class FilterThroughput {
                 }
             }
             lastRate = requests / ((System.nanoTime() - began) / 1e9);
+            if (into != null) {
+                cpuNanos += processCpuNanos() - cpuBegan;
+                cpuRequests += requests;
+            }
+        }
+
+        /** Process CPU time (servers, load generator, background threads) per measured request, in µs. */
+        double cpuMicrosPerRequest() {
+            return cpuRequests == 0 ? 0 : cpuNanos / 1e3 / cpuRequests;
         }
 
         void stop() throws Exception {
@@ -432,7 +458,8 @@ public final class FilterThroughput {
             out.put(args[i].substring(2), args[i + 1]);
         }
         for (String k : out.keySet()) {
-            if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis").contains(k)) {
+            if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis", "profile-sampling",
+                    "thread-usage").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }

@@ -217,6 +217,15 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     /**
+     * The configuration.
+     *
+     * @return the configuration this servlet was built with
+     */
+    public PerfEndpointsConfig config() {
+        return config;
+    }
+
+    /**
      * Whether a request's canonical path is under this servlet's base path.
      *
      * @param req the request

@@ -5,16 +5,14 @@ import io.github.perfkit.core.Scope;
 import io.github.perfkit.servlet.internal.CountingResponse;
 import io.github.perfkit.servlet.internal.InFlightTracker;
 import io.github.perfkit.servlet.internal.Paths;
+import io.github.perfkit.servlet.internal.PlainPaths;
+import io.github.perfkit.servlet.internal.RequestMeters;
 import io.github.perfkit.servlet.internal.RequestIds;
 import io.github.perfkit.servlet.internal.ThreadUsage;
 import io.github.perfkit.servlet.internal.UriTemplates;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -34,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -78,6 +77,7 @@ public final class PerfFilter implements Filter {
     private final PerfFilterConfig config;
     private final MeterRegistry registry;
     private final UriTemplates templates;
+    private final RequestMeters meters;
     private final InFlightTracker inFlight;
     private final ThreadUsage threadUsage;
     private final AtomicLong failures = new AtomicLong();
@@ -105,6 +105,7 @@ public final class PerfFilter implements Filter {
         this.config = Objects.requireNonNull(config, "config");
         this.registry = perf.registry();
         this.templates = new UriTemplates(config.maxUriTemplates());
+        this.meters = new RequestMeters(registry, templates);
         this.inFlight = new InFlightTracker(config.maxInFlight());
         this.threadUsage = new ThreadUsage();
         Counter overflow = null;
@@ -205,7 +206,7 @@ public final class PerfFilter implements Filter {
             return;
         }
         PerfEndpointsServlet served = endpoints;
-        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && served.handles(req)) {
+        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && servedBy(served, req)) {
             served.service(req, res);
             return;
         }
@@ -271,17 +272,20 @@ public final class PerfFilter implements Filter {
             previousMdc = MDC.get(key);
             MDC.put(key, id);
             mdcSet = true;
-            String method = method(req.getMethod());
+            int method = RequestMeters.methodIndex(req.getMethod());
             Exchange ex = new Exchange(id, method, path, previousMdc, new CountingResponse(res));
             ex.startNanos = System.nanoTime();
-            entry = inFlight.start(id, method, path, System.currentTimeMillis(), ex.startNanos);
+            entry = inFlight.start(id, RequestMeters.methodName(method), path, ex.startNanos);
             ex.inFlight = entry;
             req.setAttribute(STATE_ATTRIBUTE, ex);
             if (config.threadUsage()) {
-                ex.cpuStart = threadUsage.cpuNanos();
                 ex.allocStart = threadUsage.allocatedBytes();
+                double rate = config.cpuSamplingRate();
+                if (rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate)) {
+                    ex.cpuStart = threadUsage.cpuNanos();
+                }
             }
-            openProfileScope(ex, method, path, id);
+            openProfileScope(ex, id);
             return ex;
         } catch (RuntimeException | LinkageError e) {
             failed("starting the request's measurement", e);
@@ -301,7 +305,7 @@ public final class PerfFilter implements Filter {
         }
     }
 
-    private void openProfileScope(Exchange ex, String method, String path, String id) {
+    private void openProfileScope(Exchange ex, String id) {
         double rate = config.profileSamplingRate();
         if (!(rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate))) {
             return;
@@ -309,9 +313,10 @@ public final class PerfFilter implements Filter {
         try {
             // Only known templates name profile trees, so a URL scan cannot flood the tracker with
             // operations; a first-seen path is named "<method> OTHER" and tagged with its template.
-            String normalised = UriTemplates.normalise(path);
-            Scope scope = perf.profiler().request(method + " "
-                    + (templates.isKnown(normalised) ? normalised : UriTemplates.OTHER));
+            RequestMeters.Endpoint known = meters.known(ex.normalised());
+            ex.named = known;
+            Scope scope = perf.profiler().request(known != null ? known.profileName(ex.method)
+                    : meters.otherProfileName(ex.method));
             ex.scope = scope;
             scope.tag("requestId", id);
         } catch (RuntimeException | LinkageError e) {
@@ -328,18 +333,23 @@ public final class PerfFilter implements Filter {
         }
         try {
             if (config.threadUsage()) {
-                long cpu = threadUsage.cpuNanos();
                 long alloc = threadUsage.allocatedBytes();
-                ex.cpuNanos = cpu >= 0 && ex.cpuStart >= 0 ? cpu - ex.cpuStart : -1;
                 ex.allocBytes = alloc >= 0 && ex.allocStart >= 0 ? alloc - ex.allocStart : -1;
+                if (ex.cpuStart >= 0) {
+                    long cpu = threadUsage.cpuNanos();
+                    ex.cpuNanos = cpu >= 0 ? cpu - ex.cpuStart : -1;
+                }
             }
             Scope scope = ex.scope;
             if (scope != null) {
                 ex.scope = null;
                 String attr = config.uriTemplateAttribute();
                 Object pattern = attr == null ? null : req.getAttribute(attr);
-                scope.tag("uri", pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p)
-                        : UriTemplates.normalise(ex.path));
+                String uri = pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p) : ex.normalised();
+                RequestMeters.Endpoint named = ex.named;
+                if (named == null || !named.template().equals(uri)) {
+                    scope.tag("uri", uri);
+                }
                 if (ex.cpuNanos >= 0) {
                     scope.tag("cpuMicros", Long.toString(ex.cpuNanos / 1_000));
                 }
@@ -365,7 +375,7 @@ public final class PerfFilter implements Filter {
     }
 
     private void record(Exchange ex, HttpServletRequest req, @Nullable Throwable error) {
-        if (!ex.recorded.compareAndSet(false, true)) {
+        if (!RECORDED.compareAndSet(ex, 0, 1)) {
             return;
         }
         long nanos = System.nanoTime() - ex.startNanos;
@@ -384,63 +394,58 @@ public final class PerfFilter implements Filter {
                 // The container turns an escaping exception into a 500.
                 status = 500;
             }
-            String template = template(req, ex.path, status);
+            RequestMeters.Endpoint endpoint = endpoint(req, ex, status);
             if (entry != null) {
-                entry.template(template);
+                entry.template(endpoint.template());
             }
-            String exception = t == null ? NONE : t.getClass().getSimpleName();
-            if (exception.isEmpty()) {
-                exception = t.getClass().getName();
+            if (t == null) {
+                endpoint.timer(ex.method, status).record(nanos, TimeUnit.NANOSECONDS);
+            } else {
+                String exception = t.getClass().getSimpleName();
+                meters.timer(RequestMeters.methodName(ex.method), endpoint.template(), status,
+                        exception.isEmpty() ? t.getClass().getName() : exception).record(nanos, TimeUnit.NANOSECONDS);
             }
-            Tags base = Tags.of("method", ex.method, "uri", template);
-            Tags tags = base.and("status", Integer.toString(status), "status.class", statusClass(status),
-                    "exception", exception);
-            Timer.builder(MetricNames.HTTP_SERVER_REQUESTS).description("HTTP server requests")
-                    .tags(tags).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+            RequestMeters.Meters m = endpoint.meters(ex.method);
             long requestSize = req.getContentLengthLong();
             if (requestSize >= 0) {
-                DistributionSummary.builder(MetricNames.HTTP_SERVER_REQUEST_SIZE).baseUnit(BaseUnits.BYTES)
-                        .description("Request body sizes (Content-Length)").tags(base).register(registry)
-                        .record(requestSize);
+                m.requestSize().record(requestSize);
             }
-            DistributionSummary.builder(MetricNames.HTTP_SERVER_RESPONSE_SIZE).baseUnit(BaseUnits.BYTES)
-                    .description("Response body sizes").tags(base).register(registry)
-                    .record(responseSize(ex.response));
+            m.responseSize().record(responseSize(ex.response));
             if (ex.cpuNanos >= 0) {
-                Timer.builder(MetricNames.HTTP_SERVER_REQUEST_CPU).description("Thread CPU time per request")
-                        .tags(base).register(registry).record(ex.cpuNanos, TimeUnit.NANOSECONDS);
+                m.cpu().record(ex.cpuNanos, TimeUnit.NANOSECONDS);
             }
             if (ex.allocBytes >= 0) {
-                DistributionSummary.builder(MetricNames.HTTP_SERVER_REQUEST_ALLOCATED).baseUnit(BaseUnits.BYTES)
-                        .description("Bytes allocated per request on its dispatch thread").tags(base)
-                        .register(registry).record(ex.allocBytes);
+                m.allocated().record(ex.allocBytes);
             }
         } catch (RuntimeException | LinkageError e) {
             failed("recording the request's metrics", e);
         }
     }
 
-    private String template(HttpServletRequest req, String path, int status) {
+    private RequestMeters.Endpoint endpoint(HttpServletRequest req, Exchange ex, int status) {
         String attr = config.uriTemplateAttribute();
         Object pattern = attr == null ? null : req.getAttribute(attr);
         if (pattern instanceof String p && !p.isEmpty()) {
-            return admit(templates.template(p, path));
+            return admit(UriTemplates.clip(p));
         }
         // Without a framework pattern, 404s and redirects are folded so scanners cannot fill the cap.
         if (status == 404) {
-            return NOT_FOUND;
+            return meters.fold(NOT_FOUND);
         }
         if (status >= 300 && status < 400) {
-            return REDIRECTION;
+            return meters.fold(REDIRECTION);
         }
-        return admit(templates.template(null, path));
+        RequestMeters.Endpoint named = ex.named;
+        String normalised = ex.normalised();
+        return named != null && named.template().equals(normalised) ? named : admit(normalised);
     }
 
-    private String admit(String template) {
-        if (UriTemplates.OTHER.equals(template) && overflowCounter != null) {
+    private RequestMeters.Endpoint admit(String template) {
+        RequestMeters.Endpoint e = meters.admit(template);
+        if (UriTemplates.OTHER.equals(e.template()) && overflowCounter != null) {
             overflowCounter.increment();
         }
-        return template;
+        return e;
     }
 
     private static long responseSize(CountingResponse response) {
@@ -464,23 +469,6 @@ public final class PerfFilter implements Filter {
         return o instanceof Throwable t ? t : null;
     }
 
-    private static String statusClass(int status) {
-        if (status < 100 || status > 599) {
-            return "unknown";
-        }
-        return (status / 100) + "xx";
-    }
-
-    private static String method(@Nullable String m) {
-        if (m == null) {
-            return "UNKNOWN";
-        }
-        return switch (m) {
-            case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT" -> m;
-            default -> "OTHER";
-        };
-    }
-
     private static String pathOf(HttpServletRequest req) {
         String uri = req.getRequestURI();
         if (uri == null) {
@@ -494,6 +482,11 @@ public final class PerfFilter implements Filter {
     }
 
     private boolean excluded(String path) {
+        if (PlainPaths.isPlain(path)) {
+            return PlainPaths.below(path, 0, config.monitoringPath())
+                    || PlainPaths.startsWithAny(path, config.excludedPrefixes())
+                    || PlainPaths.hasExtension(path, config.staticExtensions());
+        }
         String canonical = Paths.canonical(path);
         if (Paths.below(canonical, config.monitoringPath()) != null) {
             return true;
@@ -510,6 +503,22 @@ public final class PerfFilter implements Filter {
             return config.staticExtensions().contains(ext);
         }
         return false;
+    }
+
+    /** Whether the endpoints serve this request: {@link PerfEndpointsServlet#handles}, without allocating for plain paths. */
+    private static boolean servedBy(PerfEndpointsServlet served, HttpServletRequest req) {
+        String uri = req.getRequestURI();
+        String ctx = req.getContextPath();
+        if (uri != null && PlainPaths.isPlain(uri)) {
+            if (ctx == null || ctx.isEmpty()) {
+                return PlainPaths.below(uri, 0, served.config().basePath());
+            }
+            if (PlainPaths.isPlain(ctx) && ctx.charAt(ctx.length() - 1) != '/') {
+                return PlainPaths.below(uri, 0, ctx.toLowerCase(Locale.ROOT)) && uri.length() > ctx.length()
+                        && PlainPaths.below(uri, ctx.length(), served.config().basePath());
+            }
+        }
+        return served.handles(req);
     }
 
     private void restoreMdc(String key, @Nullable String previous) {
@@ -535,28 +544,43 @@ public final class PerfFilter implements Filter {
         }
     }
 
+    private static final AtomicIntegerFieldUpdater<Exchange> RECORDED =
+            AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "recorded");
+
     /** Per-request state; fields written by the dispatch thread, read at completion (happens-before via the container). */
     private static final class Exchange {
         final String id;
-        final String method;
+        final int method;
         final String path;
         final @Nullable String previousMdc;
         final CountingResponse response;
-        final AtomicBoolean recorded = new AtomicBoolean();
+        volatile int recorded;
         volatile long startNanos;
         volatile InFlightTracker.@Nullable Entry inFlight;
         volatile @Nullable Scope scope;
+        volatile RequestMeters.@Nullable Endpoint named;
+        private volatile @Nullable String normalised;
         volatile long cpuStart = -1;
         volatile long allocStart = -1;
         volatile long cpuNanos = -1;
         volatile long allocBytes = -1;
 
-        Exchange(String id, String method, String path, @Nullable String previousMdc, CountingResponse response) {
+        Exchange(String id, int method, String path, @Nullable String previousMdc, CountingResponse response) {
             this.id = id;
             this.method = method;
             this.path = path;
             this.previousMdc = previousMdc;
             this.response = response;
+        }
+
+        /** The path's normalised template, computed once. */
+        String normalised() {
+            String n = normalised;
+            if (n == null) {
+                n = UriTemplates.normalise(path);
+                normalised = n;
+            }
+            return n;
         }
     }
 

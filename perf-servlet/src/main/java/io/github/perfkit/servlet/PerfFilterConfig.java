@@ -32,6 +32,8 @@ public final class PerfFilterConfig {
     public static final String DEFAULT_MONITORING_PATH = "/perf";
     /** Default cap on requests kept in the live in-flight registry. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 2_000;
+    /** Default fraction of requests whose thread CPU time is measured. */
+    public static final double DEFAULT_CPU_SAMPLING_RATE = 0.05;
     /** Default file extensions treated as static assets and excluded. */
     public static final List<String> DEFAULT_STATIC_EXTENSIONS = List.of(
             ".css", ".js", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf");
@@ -48,6 +50,7 @@ public final class PerfFilterConfig {
     private final List<String> staticExtensions;
     private final double profileSamplingRate;
     private final boolean threadUsage;
+    private final double cpuSamplingRate;
     private final int maxInFlight;
 
     private PerfFilterConfig(Builder b) {
@@ -60,6 +63,7 @@ public final class PerfFilterConfig {
         this.staticExtensions = List.copyOf(b.staticExtensions);
         this.profileSamplingRate = b.profileSamplingRate;
         this.threadUsage = b.threadUsage;
+        this.cpuSamplingRate = b.cpuSamplingRate;
         this.maxInFlight = b.maxInFlight;
     }
 
@@ -170,6 +174,20 @@ public final class PerfFilterConfig {
     }
 
     /**
+     * Fraction of requests whose thread CPU time is measured (when {@link #threadUsage()} is on).
+     * Reading a thread's CPU clock is a system call on Linux (about 1 µs on a virtual machine, two
+     * per request), several percent of a fast request's cost, so by default one request in 20 is
+     * measured: {@code perfkit.http.server.request.cpu} then holds a sample of the requests, which
+     * gives the same mean and percentiles at steady load. Allocated bytes cost about 20 ns to read
+     * and are measured for every request.
+     *
+     * @return a rate in [0, 1]
+     */
+    public double cpuSamplingRate() {
+        return cpuSamplingRate;
+    }
+
+    /**
      * Cap on requests kept in the live in-flight registry (the in-flight gauge counts all).
      *
      * @return the cap, at least 1
@@ -184,6 +202,7 @@ public final class PerfFilterConfig {
                 + ", requestIdHeader=" + requestIdHeader + ", mdcKey=" + mdcKey + ", monitoringPath=" + monitoringPath
                 + ", excludedPrefixes=" + excludedPrefixes + ", staticExtensions=" + staticExtensions
                 + ", profileSamplingRate=" + profileSamplingRate + ", threadUsage=" + threadUsage
+                + ", cpuSamplingRate=" + cpuSamplingRate
                 + ", maxInFlight=" + maxInFlight + '}';
     }
 
@@ -198,6 +217,7 @@ public final class PerfFilterConfig {
         private final List<String> staticExtensions = new ArrayList<>(DEFAULT_STATIC_EXTENSIONS);
         private double profileSamplingRate = 1.0;
         private boolean threadUsage = true;
+        private double cpuSamplingRate = DEFAULT_CPU_SAMPLING_RATE;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
         private Builder() {}
@@ -314,6 +334,17 @@ public final class PerfFilterConfig {
         }
 
         /**
+         * Sets the fraction of requests whose thread CPU time is measured.
+         *
+         * @param rate in [0, 1]; 1 measures every request
+         * @return this builder
+         */
+        public Builder cpuSamplingRate(double rate) {
+            this.cpuSamplingRate = rate;
+            return this;
+        }
+
+        /**
          * Sets the cap on requests kept in the in-flight registry.
          *
          * @param max at least 1
@@ -353,6 +384,9 @@ public final class PerfFilterConfig {
             monitoringPath = monitoringPath.toLowerCase(Locale.ROOT);
             if (!(profileSamplingRate >= 0.0 && profileSamplingRate <= 1.0)) {
                 throw new IllegalArgumentException("profileSamplingRate must be in [0, 1], was " + profileSamplingRate);
+            }
+            if (!(cpuSamplingRate >= 0.0 && cpuSamplingRate <= 1.0)) {
+                throw new IllegalArgumentException("cpuSamplingRate must be in [0, 1], was " + cpuSamplingRate);
             }
             if (maxInFlight < 1 || maxInFlight > 1_000_000) {
                 throw new IllegalArgumentException("maxInFlight must be in [1, 1000000], was " + maxInFlight);

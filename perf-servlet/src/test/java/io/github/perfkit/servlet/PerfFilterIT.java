@@ -27,7 +27,7 @@ class PerfFilterIT {
     @BeforeAll
     static void start() throws Exception {
         server = new TestServer(PerfFilterConfig.builder().uriTemplateAttribute(TestServer.PATTERN_ATTRIBUTE)
-                .exclude("/excluded").build(), PerfEndpointsConfig.ofDefaults());
+                .exclude("/excluded").cpuSamplingRate(1.0).build(), PerfEndpointsConfig.ofDefaults());
         server.perf.profiler().setSamplingRate(1.0);
     }
 
@@ -56,6 +56,24 @@ class PerfFilterIT {
                 .isNotNull();
         assertThat(server.registry().find(MetricNames.HTTP_SERVER_REQUEST_ALLOCATED).tag("uri", "/users/{id}")
                 .summary().count()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void byDefaultThreadCpuTimeIsMeasuredForASampleOfRequestsAndAllocationForEveryOne() throws Exception {
+        try (TestServer sampled = new TestServer(PerfFilterConfig.ofDefaults(), PerfEndpointsConfig.ofDefaults())) {
+            int requests = 300;
+            for (int i = 0; i < requests; i++) {
+                assertThat(sampled.get("/users/" + i).statusCode()).isEqualTo(200);
+            }
+            long allocations = sampled.registry().find(MetricNames.HTTP_SERVER_REQUEST_ALLOCATED)
+                    .tag("uri", "/users/{id}").summary().count();
+            Timer cpu = sampled.registry().find(MetricNames.HTTP_SERVER_REQUEST_CPU).tag("uri", "/users/{id}").timer();
+            assertThat(allocations).isEqualTo(requests);
+            // 5 % of 300: 15 expected; 0 has probability 2e-7, more than 60 far less.
+            assertThat(cpu).isNotNull();
+            assertThat(cpu.count()).isBetween(1L, 60L);
+            assertThat(cpu.mean(TimeUnit.NANOSECONDS)).isPositive();
+        }
     }
 
     @Test

@@ -8,30 +8,35 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Bounded registry of requests in flight: at most {@code max} entries are kept (the rest are only
- * counted). Thread-safe.
+ * Bounded registry of requests in flight: a fixed array of {@code max} slots. A request takes a free
+ * slot near a position derived from its thread (one compare-and-set, no allocation beyond its entry,
+ * no shared lock or map) and frees it when it ends; when no free slot is found within
+ * {@link #PROBES} tries (thousands of requests in flight), it is only counted. Snapshots read the
+ * slots without stopping anyone. Thread-safe.
  */
 public final class InFlightTracker {
 
     /** Longest path kept. */
     public static final int MAX_PATH = 256;
+    /** Slots tried before a request is left out of the registry (it is still counted). */
+    public static final int PROBES = 64;
 
-    private final int max;
-    private final Set<Entry> entries = ConcurrentHashMap.newKeySet();
+    private final AtomicReferenceArray<@Nullable Entry> slots;
     private final AtomicInteger active = new AtomicInteger();
-    private final AtomicInteger tracked = new AtomicInteger();
 
     /**
-     * @param max most entries kept
+     * @param max number of slots, at least 1
      */
     public InFlightTracker(int max) {
-        this.max = max;
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be >= 1, was " + max);
+        }
+        this.slots = new AtomicReferenceArray<>(max);
     }
 
     /** One request in flight; its thread is kept to take a stack on demand. */
@@ -39,17 +44,15 @@ public final class InFlightTracker {
         final String requestId;
         final String method;
         final String path;
-        final long startMillis;
         final long startNanos;
-        volatile Thread thread;
+        final Thread thread;
         volatile String template = "";
-        volatile boolean tracked;
+        int slot = -1;
 
-        Entry(String requestId, String method, String path, long startMillis, long startNanos, Thread thread) {
+        Entry(String requestId, String method, String path, long startNanos, Thread thread) {
             this.requestId = requestId;
             this.method = method;
             this.path = path;
-            this.startMillis = startMillis;
             this.startNanos = startNanos;
             this.thread = thread;
         }
@@ -61,37 +64,41 @@ public final class InFlightTracker {
     }
 
     /**
-     * Registers a starting request.
+     * Registers a request starting now on the current thread.
      *
-     * @param requestId request id
-     * @param method HTTP method
-     * @param path path
-     * @param startMillis wall time
-     * @param startNanos monotonic time
-     * @return the entry to pass to {@link #end}
+     * @param requestId the request id
+     * @param method the method
+     * @param path the raw path (cut to {@link #MAX_PATH})
+     * @param startNanos its start, {@link System#nanoTime()}
+     * @return the entry to pass to {@link #end(Entry)}
      */
-    public Entry start(String requestId, String method, String path, long startMillis, long startNanos) {
+    public Entry start(String requestId, String method, String path, long startNanos) {
         String p = path.length() > MAX_PATH ? path.substring(0, MAX_PATH) : path;
-        Entry e = new Entry(requestId, method, p, startMillis, startNanos, Thread.currentThread());
+        Thread thread = Thread.currentThread();
+        Entry e = new Entry(requestId, method, p, startNanos, thread);
         active.incrementAndGet();
-        if (tracked.incrementAndGet() <= max) {
-            e.tracked = true;
-            entries.add(e);
-        } else {
-            tracked.decrementAndGet();
+        int n = slots.length();
+        int i = Math.floorMod(System.identityHashCode(thread) * 0x9E3779B9, n);
+        for (int k = Math.min(PROBES, n); k > 0; k--) {
+            if (slots.get(i) == null && slots.compareAndSet(i, null, e)) {
+                e.slot = i;
+                break;
+            }
+            i = i + 1 == n ? 0 : i + 1;
         }
         return e;
     }
 
     /**
-     * Removes a finished request; safe to call once per entry.
+     * Unregisters a request (once; from any thread that saw its start).
      *
-     * @param e the entry
+     * @param e the entry {@link #start} returned
      */
     public void end(Entry e) {
         active.decrementAndGet();
-        if (e.tracked && entries.remove(e)) {
-            tracked.decrementAndGet();
+        int i = e.slot;
+        if (i >= 0) {
+            slots.compareAndSet(i, e, null);
         }
     }
 
@@ -101,18 +108,20 @@ public final class InFlightTracker {
     }
 
     /**
-     * Snapshot of the kept requests, oldest first.
+     * The requests kept, oldest first.
      *
-     * @param nowNanos monotonic now
-     * @return the requests
+     * @param nowNanos {@link System#nanoTime()} now
+     * @return a snapshot
      */
     public List<InFlightRequest> snapshot(long nowNanos) {
-        List<Entry> list = new ArrayList<>(entries);
+        List<Entry> list = entries();
         list.sort(Comparator.comparingLong(e -> e.startNanos));
+        long nowMillis = System.currentTimeMillis();
         List<InFlightRequest> out = new ArrayList<>(list.size());
         for (Entry e : list) {
-            out.add(new InFlightRequest(e.requestId, e.method, e.path, e.template, Instant.ofEpochMilli(e.startMillis),
-                    Duration.ofNanos(Math.max(0, nowNanos - e.startNanos)), e.thread.getName()));
+            long age = Math.max(0, nowNanos - e.startNanos);
+            out.add(new InFlightRequest(e.requestId, e.method, e.path, e.template,
+                    Instant.ofEpochMilli(nowMillis - age / 1_000_000), Duration.ofNanos(age), e.thread.getName()));
         }
         return out;
     }
@@ -121,19 +130,25 @@ public final class InFlightTracker {
      * The current stack of the thread serving a request.
      *
      * @param requestId the request id
-     * @return the stack, or empty when no such request is in flight
+     * @return the stack, or empty when not in flight or not kept
      */
     public Optional<List<StackTraceElement>> stack(String requestId) {
-        @Nullable Entry found = null;
-        for (Entry e : entries) {
+        for (Entry e : entries()) {
             if (e.requestId.equals(requestId)) {
-                found = e;
-                break;
+                return Optional.of(List.copyOf(Arrays.asList(e.thread.getStackTrace())));
             }
         }
-        if (found == null) {
-            return Optional.empty();
+        return Optional.empty();
+    }
+
+    private List<Entry> entries() {
+        List<Entry> list = new ArrayList<>();
+        for (int i = 0, n = slots.length(); i < n; i++) {
+            Entry e = slots.get(i);
+            if (e != null) {
+                list.add(e);
+            }
         }
-        return Optional.of(List.copyOf(Arrays.asList(found.thread.getStackTrace())));
+        return list;
     }
 }

@@ -96,9 +96,49 @@ public final class UriTemplates {
      */
     public static String normalise(String path) {
         Objects.requireNonNull(path, "path");
-        StringBuilder out = new StringBuilder(Math.min(path.length(), MAX_LENGTH) + 8);
+        int n = path.length();
+        if (n == 0 || n > MAX_LENGTH || path.charAt(0) != '/') {
+            return build(path);
+        }
+        // The common case: the path stays as it is until a segment changes, so nothing is copied before that.
         int segments = 0;
-        int i = 0;
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
+            if (c < 0x20 || c == 0x7f || c == ';') {
+                return build(path);
+            }
+            if (c != '/') {
+                continue;
+            }
+            if (i == start) {
+                // An empty segment: only the root or a single trailing slash stays as is.
+                if (i < n) {
+                    return build(path);
+                }
+                continue;
+            }
+            if (++segments > MAX_SEGMENTS) {
+                return build(path);
+            }
+            if (isId(path, start, i)) {
+                // Everything before this segment stays: copy it once and go on from here.
+                StringBuilder out = new StringBuilder(n + ID.length()).append(path, 0, start - 1);
+                return build(path, start - 1, out, segments - 1);
+            }
+            start = i + 1;
+        }
+        return path;
+    }
+
+    /** The normalisation, always building a new string ({@link #normalise} returns the path when nothing changes). */
+    static String build(String path) {
+        return build(path, 0, new StringBuilder(Math.min(path.length(), MAX_LENGTH) + 8), 0);
+    }
+
+    /** Normalises {@code path} from index {@code from} on, appending to {@code out}, which holds {@code segments}. */
+    private static String build(String path, int from, StringBuilder out, int segments) {
+        int i = from;
         int n = path.length();
         while (i < n) {
             while (i < n && path.charAt(i) == '/') {
