@@ -113,6 +113,20 @@ class PerformanceTrackerTest {
     }
 
     @Test
+    void operationsWhoseNameIsNoMeterNameShareOneMeterTaggedByName() {
+        try (Scope s = perf.profiler().request("GET /users/{id}")) {
+            s.tag("requestId", "r1");
+        }
+        tracker.record("checkout", () -> {});
+        clock.add(Duration.ofSeconds(1));
+        FunctionTimer request = registry.get(io.github.perfkit.core.metrics.MetricNames.OPERATION)
+                .tag("operation", "GET /users/{id}").functionTimer();
+        assertThat(request.count()).isEqualTo(1);
+        assertThat(registry.find("GET /users/{id}").meter()).isNull();
+        assertThat(registry.get("checkout").functionTimer().count()).isEqualTo(1);
+    }
+
+    @Test
     void helpersRecordAndReturn() {
         tracker.record("runnable", () -> {});
         String value = tracker.record("supplier", () -> "result");

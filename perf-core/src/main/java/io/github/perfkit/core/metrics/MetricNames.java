@@ -95,5 +95,11 @@ public final class MetricNames {
     /** Tag sets folded into the overflow series, tag {@code name}. */
     public static final String METERS_OVERFLOW = "perfkit.meters.overflow";
 
+    /**
+     * Tracked operations whose name is not a meter name (spaces, slashes, braces: e.g. the servlet filter's request
+     * profiles {@code GET /users/{id}}), function timer with tag {@code operation}; untagged operations only.
+     */
+    public static final String OPERATION = "perfkit.operation";
+
     private MetricNames() {}
 }

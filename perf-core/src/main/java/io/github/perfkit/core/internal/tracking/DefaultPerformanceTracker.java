@@ -8,6 +8,7 @@ import io.github.perfkit.core.Profiler;
 import io.github.perfkit.core.Scope;
 import io.github.perfkit.core.TrackerConfig;
 import io.micrometer.core.instrument.Clock;
+import io.github.perfkit.core.metrics.MetricNames;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -394,9 +395,12 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
 
     private void publish(DefaultOperation op) {
         try {
-            FunctionTimer timer = FunctionTimer.builder(op.name(), op, this::meterCount, this::meterTotalNanos,
-                            TimeUnit.NANOSECONDS)
-                    .tags(op.tags())
+            // A name that is no meter name ("GET /users/{id}") would become a metric family of its own in most
+            // registries (Prometheus: GET__users__id__seconds): untagged ones share one meter, tagged by name.
+            boolean folded = op.tags().stream().findAny().isEmpty() && !isMeterName(op.name());
+            FunctionTimer timer = FunctionTimer.builder(folded ? MetricNames.OPERATION : op.name(), op,
+                            this::meterCount, this::meterTotalNanos, TimeUnit.NANOSECONDS)
+                    .tags(folded ? Tags.of("operation", op.name()) : op.tags())
                     .description("Perfkit tracked operation")
                     .register(registry);
             synchronized (meters) {
@@ -406,6 +410,21 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
             // A registry may refuse a meter (e.g. a name already used with other tag keys); tracking goes on.
             LOG.warn("Perfkit: could not publish operation '{}' to Micrometer: {}", op.describe(), e.toString());
         }
+    }
+
+    /** Letters, digits, dots, dashes and underscores, starting with a letter: what every registry accepts as is. */
+    static boolean isMeterName(String name) {
+        if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long meterCount(DefaultOperation op) {
