@@ -43,8 +43,14 @@ final class DefaultOperation implements Operation {
     private final LongAdder concurrentSum = new LongAdder();
     private Histogram recycled; // drain lock
 
-    // Interval since the last rotation (drain lock). Allocated on demand, released when idle.
+    // Samples not yet merged into the packed slot and total histograms (drain lock): those of the current slot
+    // period, merged when the period ends or when a reader needs them (writing a packed histogram costs about
+    // a microsecond per distinct value, so merging on every tick cost hundreds of microseconds per operation).
+    // Allocated on demand, released when idle. The counters below cover only the samples since the last
+    // rotation; they go into the slot and total counters at every rotation.
     private Histogram interval;
+    private long intervalEpoch = Long.MIN_VALUE;
+    private boolean intervalUnmerged;
     private long intervalCount;
     private long intervalSum;
     private long intervalMin = Long.MAX_VALUE;
@@ -127,6 +133,7 @@ final class DefaultOperation implements Operation {
             h = interval = newIntervalHistogram();
         }
         h.recordValue(v);
+        intervalUnmerged = true;
         intervalCount++;
         intervalSum += v;
         if (v < intervalMin) {
@@ -138,11 +145,13 @@ final class DefaultOperation implements Operation {
     }
 
     /**
-     * Moves the interval into the current window slot and the since-start totals. Drain lock held.
+     * Moves the counters since the last rotation into the current window slot and the since-start totals; the
+     * histogram follows when the slot period ends (or a reader asks, see {@link #flush()}). Drain lock held.
      *
      * @param epoch index of the current slot period (monotonic time / slot length)
      */
     void rotate(long epoch) {
+        advance(epoch);
         foldConcurrent();
         int slot = (int) Math.floorMod(epoch, (long) slots.length);
         if (slotEpoch[slot] != epoch) {
@@ -154,27 +163,65 @@ final class DefaultOperation implements Operation {
             slotMax[slot] = 0;
         }
         if (intervalCount == 0) {
-            if (interval != null && ++idleRotations > 2) {
+            if (interval != null && !intervalUnmerged && ++idleRotations > 2) {
                 interval = null; // an idle operation holds no interval histogram
             }
             return;
         }
         idleRotations = 0;
-        slots[slot].add(interval);
-        total.add(interval);
-        slotCount[slot] += intervalCount;
-        slotSum[slot] += intervalSum;
-        slotMin[slot] = Math.min(slotMin[slot], intervalMin);
-        slotMax[slot] = Math.max(slotMax[slot], intervalMax);
+        foldCounters(epoch);
+    }
+
+    /**
+     * Starts the slot period {@code epoch}: the samples not yet merged belong to the period before and are merged
+     * into it now. The tracker calls this for every operation before it drains the thread buffers, so the samples
+     * drained next count in the new period. Drain lock held.
+     *
+     * @param epoch index of the current slot period
+     */
+    void advance(long epoch) {
+        if (intervalEpoch != epoch) {
+            if (intervalEpoch != Long.MIN_VALUE) {
+                flush();
+            }
+            intervalEpoch = epoch;
+        }
+    }
+
+    /** Adds the counters since the last rotation to the slot of {@code epoch} (when still held) and the totals. */
+    private void foldCounters(long epoch) {
+        if (intervalCount == 0) {
+            return;
+        }
+        int slot = (int) Math.floorMod(epoch, (long) slots.length);
+        if (slotEpoch[slot] == epoch) {
+            slotCount[slot] += intervalCount;
+            slotSum[slot] += intervalSum;
+            slotMin[slot] = Math.min(slotMin[slot], intervalMin);
+            slotMax[slot] = Math.max(slotMax[slot], intervalMax);
+        }
         totalMin = Math.min(totalMin, intervalMin);
         totalMax = Math.max(totalMax, intervalMax);
         totalSum = totalSum + intervalSum;
         totalCount = totalCount + intervalCount;
-        interval.reset();
         intervalCount = 0;
         intervalSum = 0;
         intervalMin = Long.MAX_VALUE;
         intervalMax = 0;
+    }
+
+    /** Merges the unmerged samples into their slot (when still held) and the since-start histogram. Drain lock held. */
+    private void flush() {
+        if (!intervalUnmerged) {
+            return;
+        }
+        int slot = (int) Math.floorMod(intervalEpoch, (long) slots.length);
+        if (slotEpoch[slot] == intervalEpoch) {
+            slots[slot].add(interval);
+        }
+        total.add(interval);
+        interval.reset();
+        intervalUnmerged = false;
     }
 
     private void foldConcurrent() {
@@ -188,6 +235,7 @@ final class DefaultOperation implements Operation {
             interval = newIntervalHistogram();
         }
         interval.add(h);
+        intervalUnmerged = true;
         intervalCount += n;
         intervalSum += concurrentSum.sumThenReset();
         intervalMin = Math.min(intervalMin, h.getMinValue());
@@ -196,6 +244,7 @@ final class DefaultOperation implements Operation {
 
     /** Drain lock held; the interval has just been rotated in. */
     OperationStats snapshot(long epoch, long nowMonotonicNanos, Duration slotLength) {
+        flush();
         PackedHistogram merged = new PackedHistogram(SIGNIFICANT_DIGITS);
         long count = 0;
         long sum = 0;

@@ -246,7 +246,18 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
 
     // ------------------------------------------------------------------ internals
 
+    /** Slot period of the last rotation (drain lock). */
+    private long lastEpoch = Long.MIN_VALUE;
+
     private long tickLocked() {
+        long epochBefore = clock.monotonicTime() / slotNanos;
+        if (epochBefore != lastEpoch) {
+            // A new slot period: what the operations hold belongs to the previous one.
+            untagged.values().forEach(op -> op.advance(epochBefore));
+            tagged.values().forEach(op -> op.advance(epochBefore));
+            overflow.advance(epochBefore);
+            lastEpoch = epochBefore;
+        }
         for (ThreadContext c : buffered) {
             c.drain();
             if (!c.isOwnerAlive()) {
@@ -260,6 +271,7 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         tagged.values().forEach(op -> op.rotate(epoch));
         overflow.rotate(epoch);
         lastTickNanos = now;
+        lastEpoch = epoch;
         return now;
     }
 
