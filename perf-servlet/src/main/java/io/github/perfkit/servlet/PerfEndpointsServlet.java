@@ -623,7 +623,13 @@ public class PerfEndpointsServlet extends HttpServlet {
                 return below;
             }
         }
-        String info = req.getPathInfo();
+        String info;
+        try {
+            info = req.getPathInfo();
+        } catch (IllegalArgumentException e) {
+            // Jetty ee10 refuses getPathInfo() for an ambiguous URI unless decodeAmbiguousURIs is set.
+            return canonical;
+        }
         return Paths.canonical(info == null ? "/" : info);
     }
 
