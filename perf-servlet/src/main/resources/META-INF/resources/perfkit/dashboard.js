@@ -667,12 +667,58 @@
       if (typeof s.l1HitRatio === 'number' && isFinite(s.l1HitRatio)) { ratios.push(s.l1HitRatio); }
     });
     byId('cache-empty').hidden = names.length > 0;
+    renderInvalidateForm(names);
     // Overall: lookups answered by any level; without meters, the mean of the caches' L1 ratios.
     var overall = lookups > 0 ? served / lookups
       : ratios.length > 0 ? ratios.reduce(function (a, b) { return a + b; }, 0) / ratios.length : null;
     var cls = overall === null ? '' : overall >= 0.8 ? 'ok' : overall >= 0.5 ? 'warn' : 'bad';
     setCard('cache', ratio(overall), cls, names.length + (names.length === 1 ? ' cache' : ' caches')
       + (l2 === 'none' ? '' : ', L2 ' + l2));
+  }
+
+  /** The invalidate form shows when the cache section offers the action; its list follows the caches. */
+  function renderInvalidateForm(names) {
+    byId('invalidate-form').hidden = !offers('cache', 'invalidate') || names.length === 0;
+    var select = byId('invalidate-cache');
+    var signature = names.join('\n');
+    if (select.getAttribute('data-names') === signature) { return; }
+    var chosen = select.value;
+    clear(select);
+    names.forEach(function (name) {
+      var option = el('option', null, name);
+      option.value = name;
+      select.appendChild(option);
+    });
+    if (names.indexOf(chosen) >= 0) { select.value = chosen; }
+    select.setAttribute('data-names', signature);
+  }
+
+  function cacheMessage(text, bad) {
+    var m = byId('cache-message');
+    m.textContent = text;
+    m.className = 'notice' + (bad ? ' bad' : '');
+    m.hidden = false;
+  }
+
+  function bindInvalidateForm() {
+    byId('invalidate-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var cache = byId('invalidate-cache').value;
+      var pattern = byId('invalidate-pattern').value.trim();
+      if (!cache || !pattern) { cacheMessage('choose a cache and a key pattern', true); return; }
+      var button = document.querySelector('#invalidate-form button');
+      button.disabled = true;
+      postAction('cache', 'invalidate', { cache: cache, pattern: pattern }).then(function (r) {
+        var removed = r && r.result ? r.result.l2KeysRemoved : null;
+        cacheMessage('Invalidated ' + pattern + ' in ' + cache
+          + (typeof removed === 'number' ? ' (' + removed + ' L2 keys removed)' : ''), false);
+        button.disabled = false;
+        refreshSections();
+      }).catch(function (e) {
+        cacheMessage('invalidate failed: ' + e.message, true);
+        button.disabled = false;
+      });
+    });
   }
 
   // ------------------------------------------------------------------ WebSockets
@@ -984,6 +1030,7 @@
     buildCharts();
     bindSorting();
     bindSilenceForm();
+    bindInvalidateForm();
     byId('range').addEventListener('change', function (e) {
       state.range = e.target.value in RANGE_STEPS ? e.target.value : '5m';
       refreshCharts();

@@ -86,7 +86,9 @@ import org.slf4j.LoggerFactory;
  * unknown paths 404; every parameter is validated
  * (400 with a JSON error naming it). JSON is always {@code application/json} with
  * {@code X-Content-Type-Options: nosniff}. Routing uses the canonical path, so {@code /perf;x/},
- * {@code //perf}, percent-encoded and case variants reach the same endpoint.
+ * {@code //perf}, percent-encoded and case variants reach the same endpoint (when the container lets them
+ * through: Jetty 12 answers the ambiguous ones, such as {@code //} or {@code %2F}, with 400 unless its URI
+ * compliance allows them, see the module's README).
  *
  * <p>Prometheus: {@code /metrics} needs a {@link PrometheusMeterRegistry}. When the hub's
  * registry is one, it is used; when it is a {@link CompositeMeterRegistry}, a Prometheus
@@ -632,7 +634,13 @@ public class PerfEndpointsServlet extends HttpServlet {
                 return below;
             }
         }
-        String info = req.getPathInfo();
+        String info;
+        try {
+            info = req.getPathInfo();
+        } catch (IllegalArgumentException e) {
+            // Jetty ee10 refuses getPathInfo() for an ambiguous URI unless decodeAmbiguousURIs is set.
+            return canonical;
+        }
         return Paths.canonical(info == null ? "/" : info);
     }
 

@@ -41,7 +41,8 @@ class AccessIT {
     @Test
     void remoteClientsBehindATrustedProxyNeedTheToken() throws Exception {
         for (String path : List.of("/perf/metrics", "/perf/status", "/perf/nothing", "/PERF/metrics",
-                "/perf;x/metrics", "/%70erf/metrics", "/perf/./metrics")) {
+                "/perf;x/metrics", "/%70erf/metrics", "/perf/./metrics", "//perf/metrics", "/perf//metrics",
+                "/x/..;/perf/metrics", "/perf%2Fmetrics", "/x/%2e%2e/perf/metrics")) {
             HttpResponse<String> denied = withToken.get(path, "X-Forwarded-For", "203.0.113.7");
             assertThat(denied.statusCode()).as(path).isEqualTo(401);
             assertThat(denied.headers().firstValue("WWW-Authenticate")).contains("Bearer");

@@ -2,8 +2,10 @@ package io.github.perfkit.servlet;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +13,11 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -74,10 +81,28 @@ final class Browser implements AutoCloseable {
                 + ".map(function (e) { return e.textContent; });", selector);
     }
 
+    /** Saves the viewport as a PNG, re-encoded at the highest (lossless) compression so docs can use it as is. */
     void screenshot(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), file,
-                StandardCopyOption.REPLACE_EXISTING);
+        Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        BufferedImage image = ImageIO.read(shot.toFile());
+        if (image == null) {
+            Files.copy(shot, file, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.createGraphics().drawImage(image, 0, 0, null);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (OutputStream os = Files.newOutputStream(file);
+                ImageOutputStream out = ImageIO.createImageOutputStream(os)) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.0f);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(rgb, null, null), param);
+        } finally {
+            writer.dispose();
+        }
     }
 
     @Override

@@ -32,7 +32,7 @@ import org.openqa.selenium.support.ui.Select;
  * average of 30 on 2 cores). The samples carry explicit timestamps ending at the hub clock's "now"
  * (a {@link MockClock} would freeze the tracker's request timings, which the screenshot shows), and
  * the page also shows a real alert, the cache section and a little traffic, so its screenshot is
- * the one in docs/dashboard.png.
+ * the one in docs/images/dashboard.png (see docs/DASHBOARD.md).
  */
 class DashboardLoadIT {
 

@@ -19,6 +19,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +42,9 @@ class DashboardModulesIT {
     /** A tag value that would run script if the page rendered the alert's subject as HTML. */
     private static final String MARKUP = "<img src=x onerror=\"window.__pwned='alert'\">";
     private static final Path SCREENSHOT = Path.of("target", "dashboard-modules.png");
+
+    /** What the fake cache section was asked to invalidate ("cache pattern"). */
+    static final List<String> CACHE_INVALIDATIONS = new CopyOnWriteArrayList<>();
 
     private static TestServer server;
     private static AlertEngine engine;
@@ -83,6 +88,29 @@ class DashboardModulesIT {
             @Override
             public Map<String, Object> status() {
                 return Map.of("l2", "closed", "caches", Map.of("users", users));
+            }
+
+            @Override
+            public Set<String> actions() {
+                return Set.of("invalidate");
+            }
+
+            @Override
+            public Map<String, Object> act(String action, Map<String, String> params) {
+                // perf-cache's contract: cache and pattern required, IllegalArgumentException naming the parameter.
+                if (!"invalidate".equals(action)) {
+                    throw new UnsupportedOperationException("section 'cache' has no action '" + action + "'");
+                }
+                String cache = params.get("cache");
+                if (!"users".equals(cache)) {
+                    throw new IllegalArgumentException("parameter 'cache': no cache named '" + cache + "'");
+                }
+                String pattern = params.get("pattern");
+                if (pattern == null || pattern.isBlank() || pattern.contains(" ")) {
+                    throw new IllegalArgumentException("parameter 'pattern': no spaces in a key pattern");
+                }
+                CACHE_INVALIDATIONS.add(cache + " " + pattern);
+                return Map.of("action", "invalidate", "cache", cache, "pattern", pattern, "l2KeysRemoved", 3);
             }
         });
         Counter.builder("perfkit.cache.gets").tags("cache", "users", "level", "l1", "result", "hit").register(r).increment(900);
@@ -205,6 +233,29 @@ class DashboardModulesIT {
                 "7", "120", "50", "1");
         assertThat(browser.texts("#cache tr[data-level=l2] td")).startsWith("", "L2 (closed)", "50", "50", "50 %");
         assertThat(text("cache-l2")).isEqualTo("L2 closed");
+    }
+
+    @Test
+    void theCachePanelInvalidatesKeysThroughTheSectionAction() {
+        var await = browser.await();
+        await.withMessage("the section offers invalidate: the form shows")
+                .until(d -> d.findElement(By.id("invalidate-form")).isDisplayed());
+        await.until(d -> browser.texts("#invalidate-cache option").equals(List.of("users")));
+        WebElement pattern = browser.driver.findElement(By.id("invalidate-pattern"));
+        pattern.clear();
+        pattern.sendKeys("user:42:*");
+        browser.driver.findElement(By.cssSelector("#invalidate-form button[type=submit]")).click();
+        await.withMessage("the result is shown").until(d -> text("cache-message")
+                .equals("Invalidated user:42:* in users (3 L2 keys removed)"));
+        assertThat(CACHE_INVALIDATIONS).as("the POST (with the CSRF token) reached the section")
+                .containsExactly("users user:42:*");
+        pattern.clear();
+        pattern.sendKeys("user 42");
+        browser.driver.findElement(By.cssSelector("#invalidate-form button[type=submit]")).click();
+        await.withMessage("the section's refusal is shown").until(d -> text("cache-message")
+                .equals("invalidate failed: parameter 'pattern': no spaces in a key pattern"));
+        assertThat(browser.driver.findElement(By.id("cache-message")).getAttribute("class")).contains("bad");
+        assertThat(CACHE_INVALIDATIONS).hasSize(1);
     }
 
     @Test

@@ -273,9 +273,7 @@ class ProfilingPageIT {
     @org.junit.jupiter.api.AfterEach
     void screenshot(org.junit.jupiter.api.TestInfo test) throws IOException {
         Path shot = Path.of("target", "profiling-" + test.getTestMethod().map(m -> m.getName()).orElse("page") + ".png");
-        Files.createDirectories(shot.getParent());
-        Files.copy(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.FILE)
-                .toPath(), shot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        browser.screenshot(shot);
     }
 
     @Test

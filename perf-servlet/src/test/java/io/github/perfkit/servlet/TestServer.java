@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.MDC;
@@ -54,12 +57,13 @@ final class TestServer implements AutoCloseable {
         this.endpoints = new PerfEndpointsServlet(perf, endpointsConfig, filter);
         filter.serveEndpoints(endpoints);
         this.server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
+        ctx.getServletHandler().setDecodeAmbiguousURIs(true);
         ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         ServletHolder endpointsHolder = new ServletHolder(endpoints);
         endpointsHolder.setAsyncSupported(true);
@@ -70,6 +74,17 @@ final class TestServer implements AutoCloseable {
         server.setHandler(ctx);
         server.start();
         this.port = connector.getLocalPort();
+    }
+
+    /**
+     * Jetty 12's default URI compliance answers 400 (and closes the connection) for ambiguous paths
+     * ({@code //perf}, {@code /perf//ping}, {@code /x/..;/perf}, {@code %2F}) before any filter runs; allowing them
+     * lets those path tricks reach Perfkit, whose canonical routing must give them the plain path's answer.
+     */
+    static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.from(UriCompliance.AMBIGUOUS_VIOLATIONS));
+        return http;
     }
 
     MeterRegistry registry() {

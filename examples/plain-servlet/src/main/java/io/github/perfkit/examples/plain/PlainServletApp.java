@@ -34,6 +34,9 @@ import java.util.stream.LongStream;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.h2.jdbcx.JdbcDataSource;
@@ -157,6 +160,7 @@ public final class PlainServletApp implements AutoCloseable {
             filter.serveEndpoints(endpoints);                           // /PERF, /perf;x and friends too
 
             ServletContextHandler context = new ServletContextHandler("/");
+            context.getServletHandler().setDecodeAmbiguousURIs(true);   // ambiguous URIs: see below
             context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
             ServletHolder perfHolder = new ServletHolder(endpoints);
             perfHolder.setAsyncSupported(true);                         // server-sent events
@@ -164,7 +168,11 @@ public final class PlainServletApp implements AutoCloseable {
             context.addServlet(new ServletHolder(new CatalogServlet(repository, products, perf.tracker())), "/");
 
             Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
+            // Jetty 12 answers //perf, /perf//x, /x/..;/perf and %2F with 400 before any filter runs: let them in,
+            // Perfkit's canonical routing gives them the plain path's answer (see "Path tricks" in DEPLOYMENT.md).
+            HttpConfiguration http = new HttpConfiguration();
+            http.setUriCompliance(UriCompliance.from(UriCompliance.AMBIGUOUS_VIOLATIONS));
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             server.addConnector(connector);
