@@ -111,7 +111,10 @@ class ProblemAlertsTest {
         try (Load load = http.load(3, 0, "/api/reports/sales?category=books")) {
             awaitFiring("cpu_hotspot", report);
             http.problem("uncached-report", false);
+            double hits = http.metric("perfkit_cache_gets_total", "cache=\"sales-report\"", "result=\"hit\"");
             awaitResolved("cpu_hotspot", report);
+            assertThat(http.metric("perfkit_cache_gets_total", "cache=\"sales-report\"", "result=\"hit\""))
+                    .as("the cached twin answers the same traffic").isGreaterThan(hits + 100);
         }
 
         // thread leak: a thread per tracking request that never ends

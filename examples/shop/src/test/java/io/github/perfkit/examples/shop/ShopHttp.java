@@ -73,6 +73,26 @@ final class ShopHttp {
         }
     }
 
+    /** Sum of the Prometheus samples ({@code /perf/metrics}) of a metric whose labels contain every fragment. */
+    double metric(String name, String... labelFragments) {
+        HttpResponse<String> metrics = get("/perf/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        double sum = 0;
+        outer:
+        for (String line : metrics.body().split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            for (String f : labelFragments) {
+                if (!line.contains(f)) {
+                    continue outer;
+                }
+            }
+            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return sum;
+    }
+
     /** Switches a problem through the admin endpoint and checks the answer. */
     void problem(String name, boolean on) {
         HttpResponse<String> res = post("/admin/problems/" + name + (on ? "/on" : "/off"));
