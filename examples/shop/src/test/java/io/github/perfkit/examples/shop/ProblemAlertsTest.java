@@ -40,7 +40,7 @@ import org.springframework.test.annotation.DirtiesContext;
         "shop.seed.products=2000", "shop.seed.users=400", "shop.seed.orders-per-user=12", "shop.problems=none",
         "perfkit.diagnosis.window=2s", "perfkit.diagnosis.learning-windows=1", "perfkit.diagnosis.persistence-windows=1",
         "perfkit.diagnosis.thread-leak-windows=3", "perfkit.diagnosis.thread-leak-min-growth=10",
-        "perfkit.diagnosis.memory-leak-windows=3", "perfkit.diagnosis.memory-leak-min-growth=8388608",
+        "perfkit.diagnosis.memory-leak-windows=3", "perfkit.diagnosis.memory-leak-min-growth=4194304",
         "perfkit.alerts.interval=1s"})
 @DirtiesContext
 class ProblemAlertsTest {
@@ -152,7 +152,7 @@ class ProblemAlertsTest {
         gc.scheduleWithFixedDelay(System::gc, 500, 500, TimeUnit.MILLISECONDS);
         try {
             http.problem("memory-leak", true);
-            try (Load load = http.load(2, 100, "/api/products/{1..2000}")) {
+            try (Load load = http.load(4, 100, "/api/products/{1..2000}")) {
                 JsonNode finding = awaitFiring("memory_leak", null, "[B");
                 JsonNode evidence = finding.path("evidence");
                 assertThat(evidence.path("suspectClass").asText()).isEqualTo("[B");
