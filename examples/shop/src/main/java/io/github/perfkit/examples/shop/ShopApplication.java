@@ -4,6 +4,8 @@ import io.github.perfkit.cache.CacheConfig;
 import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.cache.codec.JsonCodec;
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.jdbc.PerfDataSource;
+import io.github.perfkit.core.spi.StatusContributor;
 import io.github.perfkit.examples.shop.data.Records.SalesReport;
 import io.github.perfkit.examples.shop.data.ShopDatabase;
 import io.github.perfkit.examples.shop.problems.MemoryLeak;
@@ -83,18 +85,27 @@ public class ShopApplication {
     }
 
     /**
-     * The seeded database.
+     * The seeded database. Its statement statistics (shapes, timings, index hints, N+1 flags) become the status
+     * section {@code jdbc.dataSource}, which the dashboard and {@code /perf/api/jdbc} show: the starter wraps the data
+     * source but does not register that section yet.
      *
      * @param jdbc the template over the (Perfkit-wrapped) data source
+     * @param perf the hub
      * @param products number of products
      * @param users number of users
      * @param ordersPerUser orders per user
      * @return the database
      */
     @Bean
-    public ShopDatabase shopDatabase(JdbcTemplate jdbc, @Value("${shop.seed.products:" + DEFAULT_PRODUCTS + "}") int products,
+    public ShopDatabase shopDatabase(JdbcTemplate jdbc, Perf perf, @Value("${shop.seed.products:" + DEFAULT_PRODUCTS + "}") int products,
                                      @Value("${shop.seed.users:" + DEFAULT_USERS + "}") int users,
                                      @Value("${shop.seed.orders-per-user:" + DEFAULT_ORDERS_PER_USER + "}") int ordersPerUser) {
+        if (jdbc.getDataSource() instanceof PerfDataSource monitored) {
+            StatusContributor section = monitored.statusContributor();
+            if (!perf.statusSections().containsKey(section.name())) {
+                perf.register(section);
+            }
+        }
         ShopDatabase db = new ShopDatabase(jdbc);
         db.createAndSeed(products, users, ordersPerUser);
         return db;
