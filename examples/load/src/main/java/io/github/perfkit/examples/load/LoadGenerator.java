@@ -217,7 +217,7 @@ public final class LoadGenerator {
                 }
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
-                    LockSupport.parkNanos(this, wait);
+                    LockSupport.parkNanos(wait);
                     if (stopped.get()) {
                         return;
                     }

@@ -273,16 +273,31 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
      * to do, however long it waits.
      */
     static boolean isContention(@Nullable RecordedClass blocker) {
-        if (blocker == null) {
-            return false;
-        }
-        String name = blocker.getName();
+        return blocker != null && isContention(blocker.getName());
+    }
+
+    /**
+     * Whether parking on a blocker of this class is lock contention: the JDK's locks, semaphores and other
+     * synchronizers except those that wait for a signal, and application classes that look like locks (their
+     * simple name says Lock, Sync, Mutex or Semaphore, as AQS-based locks do). Any other application object passed
+     * as a blocker (e.g. {@code parkNanos(this, wait)} to pace a loop) marks a thread waiting for its time, not for
+     * a lock.
+     *
+     * @param name the blocker's class name
+     * @return true when contention
+     */
+    static boolean isContention(String name) {
         for (String idle : IDLE_WAITS) {
             if (name.startsWith(idle)) {
                 return false;
             }
         }
-        return true;
+        if (name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")) {
+            return true;
+        }
+        String simple = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+        return simple.contains("lock") || simple.contains("sync") || simple.contains("mutex")
+                || simple.contains("semaphore");
     }
 
     private static final List<String> IDLE_WAITS = List.of(
