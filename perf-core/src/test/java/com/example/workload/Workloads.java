@@ -126,6 +126,16 @@ public final class Workloads {
         }
     }
 
+    /** Allocates the leak's record class as short-lived garbage, fast: a start-up phase that leaks nothing. */
+    public static void churnRecords(BooleanSupplier running) {
+        LeakedRecord[] ring = new LeakedRecord[1024];
+        long i = 0;
+        while (running.getAsBoolean()) {
+            ring[(int) (i & 1023)] = new LeakedRecord(i);
+            i++;
+        }
+    }
+
     /** Releases what {@link #leakMemory} retained (test clean-up). */
     public static void releaseLeakedMemory() {
         RETAINED.clear();

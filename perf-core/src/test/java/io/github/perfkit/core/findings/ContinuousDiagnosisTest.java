@@ -197,6 +197,25 @@ class ContinuousDiagnosisTest {
     }
 
     @Test
+    void aMemoryLeakIsBlamedOnTheSiteAllocatingTheClassLatelyNotOnAnEarlierHeavierOne() {
+        startDiagnosis(DiagnosisConfig.builder().learningWindows(1).memoryLeakWindows(4)
+                .memoryLeakMinGrowth(4L * 1024 * 1024));
+        // A start-up phase allocates far more of the same class than the leak will, as garbage.
+        AtomicBoolean churn = start("startup", Workloads::churnRecords);
+        pastLearning();
+        churn.set(false);
+        AtomicBoolean on = start("leaker", Workloads::leakMemory);
+        try {
+            Finding f = awaitActive(FindingCategory.MEMORY_LEAK);
+            assertThat(f.subject()).isEqualTo(Workloads.LeakedRecord.class.getName());
+            assertThat(f.culprit()).isEqualTo("com.example.workload.Workloads.leakMemory");
+        } finally {
+            on.set(false);
+            Workloads.releaseLeakedMemory();
+        }
+    }
+
+    @Test
     void aDeadlockIsNamedAndResolvesWhenItIsBroken() throws InterruptedException {
         startDiagnosis(DiagnosisConfig.builder().learningWindows(0));
         ReentrantLock a = new ReentrantLock();

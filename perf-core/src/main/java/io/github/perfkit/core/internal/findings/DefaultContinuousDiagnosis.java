@@ -69,6 +69,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private final Map<String, java.util.ArrayDeque<Integer>> threadsByPrefix = new HashMap<>();
     private final Map<String, Map<String, Acc>> creatorsByPrefix = new HashMap<>();
     private final Map<String, Map<String, Acc>> sitesByClass = new HashMap<>();
+    private static final int MAX_SITES_PER_CLASS = 16;
     private final java.util.ArrayDeque<double[]> heapAfterGc = new java.util.ArrayDeque<>(); // {seconds, bytes}
     private double elapsedSeconds;
     private int windowsWithoutTrend;
@@ -253,7 +254,19 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
                     sites = new HashMap<>();
                     sitesByClass.put(type.getName(), sites);
                 }
-                if (sites != null && (sites.size() < 16 || sites.containsKey(culprit))) {
+                if (sites != null) {
+                    if (sites.size() >= MAX_SITES_PER_CLASS && !sites.containsKey(culprit)) {
+                        // Make room: the site that allocated least lately goes (amounts shrink 16-fold every window).
+                        String least = null;
+                        long leastAmount = Long.MAX_VALUE;
+                        for (Map.Entry<String, Acc> en : sites.entrySet()) {
+                            if (en.getValue().amount < leastAmount) {
+                                leastAmount = en.getValue().amount;
+                                least = en.getKey();
+                            }
+                        }
+                        sites.remove(least);
+                    }
                     window.add(sites, culprit, weight, trace);
                 }
             }
@@ -351,6 +364,22 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             judge(closedWindow, elapsed / 1e9);
         } catch (RuntimeException ex) {
             LOG.warn("Perfkit: the diagnosis could not judge a window; it goes on with the next one", ex);
+        }
+        ageSites();
+    }
+
+    /**
+     * Divides what every allocation site has allocated, per class, by 16 once a window (mostly the last window
+     * counts), and forgets sites that no longer allocate: the site named for a leaking class is the one allocating
+     * it lately, not one that allocated far more of it at start-up (a class loader's {@code byte[]}, say).
+     */
+    private void ageSites() {
+        for (var classes = sitesByClass.values().iterator(); classes.hasNext(); ) {
+            Map<String, Acc> sites = classes.next();
+            sites.values().removeIf(acc -> (acc.amount /= 16) == 0);
+            if (sites.isEmpty()) {
+                classes.remove();
+            }
         }
     }
 
