@@ -285,6 +285,26 @@ class PerfDataSourceTest {
     }
 
     @Test
+    void aSlowStatementBecomesASlowSqlFindingNamingTheMethodThatRanIt() throws SQLException {
+        runSlowQuery();
+        List<io.github.perfkit.core.findings.Finding> found = perf.diagnosis().active().stream()
+                .filter(f -> f.category() == io.github.perfkit.core.findings.FindingCategory.SLOW_SQL).toList();
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo("select pk_sleep(?)");
+            assertThat(f.culprit()).endsWith("PerfDataSourceTest.runSlowQuery");
+            assertThat((long) f.evidence().get("lastMillis")).isGreaterThanOrEqualTo(120);
+            assertThat((long) f.evidence().get("thresholdMillis")).isEqualTo(50);
+            assertThat(f.recommendation()).contains("EXPLAIN");
+        });
+    }
+
+    private void runSlowQuery() throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.executeQuery("select pk_sleep(120)").close();
+        }
+    }
+
+    @Test
     void p95IsOverTheRecentExecutions() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement p = c.prepareStatement("select pk_sleep(?)")) {
             // warm up H2's function alias (its first call is slow), then measure from a clean slate

@@ -55,6 +55,8 @@ public final class JdbcRecorder {
     private final ThreadLocal<RequestState> requests = ThreadLocal.withInitial(RequestState::new);
     private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
     private final Set<String> loggedSlow = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> slowReported = new ConcurrentHashMap<>();
+    private final Map<String, Long> slowFirstSeen = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong droppedFindings = new AtomicLong();
 
@@ -175,6 +177,9 @@ public final class JdbcRecorder {
                     LOG.warn("Slow SQL ({} ms, threshold {} ms; logged once per shape): {}",
                             TimeUnit.NANOSECONDS.toMillis(nanos), config.slowThreshold().toMillis(), shape.text);
                 }
+                if (shape != overflow) {
+                    reportSlow(shape, nanos);
+                }
             }
             // the overflow shape mixes unrelated statements: counting it per request would invent N+1 findings
             if (request != null && shape != overflow) {
@@ -240,6 +245,48 @@ public final class JdbcRecorder {
         f.detected(count, perf.clock().wallTime());
         publish(f.snapshot());
         return f;
+    }
+
+    /**
+     * Reports a {@link FindingCategory#SLOW_SQL} finding for the shape, named after the application method that ran
+     * it, at most once a second per shape (the finding's last-seen time and evidence are refreshed; it resolves when
+     * the shape stops being slow, like other reported findings).
+     */
+    private void reportSlow(Shape shape, long nanos) {
+        long now = perf.clock().wallTime();
+        Long last = slowReported.get(shape.text);
+        if (last != null && now - last < 1_000) {
+            return;
+        }
+        if (last == null && slowReported.size() >= config.maxShapes()) {
+            return;
+        }
+        slowReported.put(shape.text, now);
+        String site = callSites.current();
+        int paren = site.indexOf('(');
+        String culprit = paren > 0 ? site.substring(0, paren) : site;
+        StatementStats st = shape.stats.snapshot();
+        String id = Finding.idOf(FindingCategory.SLOW_SQL, culprit, shape.text);
+        long firstSeen = slowFirstSeen.computeIfAbsent(id, k -> now);
+        Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+        evidence.put("lastMillis", TimeUnit.NANOSECONDS.toMillis(nanos));
+        evidence.put("thresholdMillis", config.slowThreshold().toMillis());
+        evidence.put("slowExecutions", st.slowExecutions());
+        evidence.put("executions", st.executions());
+        evidence.put("meanMillis", st.meanNanos() / 1e6);
+        evidence.put("maxMillis", st.maxNanos() / 1e6);
+        evidence.put("callSite", site);
+        if (!st.indexHints().isEmpty()) {
+            evidence.put("indexHints", st.indexHints());
+        }
+        String advice = st.indexHints().isEmpty()
+                ? "check its plan (EXPLAIN) for a full scan, add or fix an index, fetch fewer rows or cache the result"
+                : "it may defeat an index (" + String.join("; ", st.indexHints()) + "); check its plan (EXPLAIN)";
+        perf.diagnosis().report(new Finding(id, FindingCategory.SLOW_SQL, culprit, shape.text, Map.copyOf(evidence),
+                List.of(site), Instant.ofEpochMilli(firstSeen), Instant.ofEpochMilli(now), String.format(java.util.Locale.ROOT,
+                        "%s ran a statement for %d ms (threshold %d ms; %d of %d executions slow): %s",
+                        culprit, TimeUnit.NANOSECONDS.toMillis(nanos), config.slowThreshold().toMillis(),
+                        st.slowExecutions(), st.executions(), advice), true));
     }
 
     /** Hands the N+1 finding to the hub's findings, where listeners (alerts) and the dashboard see it. */
@@ -378,6 +425,8 @@ public final class JdbcRecorder {
         overflow.stats.reset();
         findings.clear();
         loggedSlow.clear();
+        slowReported.clear();
+        slowFirstSeen.clear();
     }
 
     // ------------------------------------------------------------------ state types
