@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 class DocsNamesTest {
 
     private static final Path ROOT = Path.of("..", "..");
-    private static final List<String> DOCUMENTS = List.of("docs/DEPLOYMENT.md", "docs/TROUBLESHOOTING.md");
+    private static final List<String> DOCUMENTS = List.of("docs/DEPLOYMENT.md", "docs/TROUBLESHOOTING.md",
+            "docs/DASHBOARD.md");
     private static final Pattern NAME = Pattern.compile("(?<![\\w/.])(perfkit\\.[a-z0-9._-]*[a-z0-9])");
-    private static final Pattern PERF_PATH = Pattern.compile("`(?:<base>|/perf)(/[a-z/-]*)");
-    private static final Pattern ROUTE = Pattern.compile("case \"(/[a-z/-]+)\"");
+    private static final Pattern PERF_PATH = Pattern.compile("`(?:<base>|/perf)(/[a-z/.-]*)");
+    /** Case labels of the routers ({@code case "/a", "/b" ->}) and the served assets ({@code "/x", new Asset(}). */
+    private static final Pattern ROUTE = Pattern.compile("case ((?:\"/[a-z/.-]*\"(?:,\\s*)?)+)|\"(/[a-z/.-]+)\", new Asset\\(");
+    private static final Pattern QUOTED = Pattern.compile("\"(/[a-z/.-]*)\"");
 
     @Test
     void everyMeterAndPropertyNameExistsInTheCode() throws IOException {
@@ -57,14 +60,24 @@ class DocsNamesTest {
 
     @Test
     void everyEndpointPathIsRouted() throws IOException {
-        String servlet = Files.readString(ROOT.resolve(
-                "perf-servlet/src/main/java/io/github/perfkit/servlet/PerfEndpointsServlet.java"));
         Set<String> routes = new HashSet<>(Set.of("/", "/index.html"));
-        Matcher r = ROUTE.matcher(servlet);
-        while (r.find()) {
-            routes.add(r.group(1));
+        for (String source : List.of("PerfEndpointsServlet.java", "internal/DiagnosticsEndpoints.java",
+                "internal/Assets.java")) {
+            String code = Files.readString(ROOT.resolve("perf-servlet/src/main/java/io/github/perfkit/servlet/" + source));
+            Matcher r = ROUTE.matcher(code);
+            while (r.find()) {
+                if (r.group(2) != null) {
+                    routes.add(r.group(2));
+                } else {
+                    Matcher q = QUOTED.matcher(r.group(1));
+                    while (q.find()) {
+                        routes.add(q.group(1));
+                    }
+                }
+            }
         }
-        assertThat(routes).contains("/metrics", "/api/sections");
+        assertThat(routes).contains("/metrics", "/api/sections", "/api/jdbc", "/api/profiling/recordings",
+                "/profiling.html");
         Set<String> unknown = new TreeSet<>();
         for (String doc : DOCUMENTS) {
             Matcher m = PERF_PATH.matcher(Files.readString(ROOT.resolve(doc)));
