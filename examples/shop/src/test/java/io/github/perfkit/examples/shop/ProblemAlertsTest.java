@@ -138,11 +138,8 @@ class ProblemAlertsTest {
      * this test JVM (a multi-gigabyte heap, light allocation) collections can be far more than a window apart, so a
      * GC is requested every half second, as a busy production heap collects on its own.
      *
-     * <p>The finding names the class that grows ({@code [B}) and the alert fires and resolves; its culprit method is
-     * not asserted: perf-core's diagnosis attributes a growing class to the allocation sites it has seen since it
-     * started, keeping only the first 16 sites per class ({@code DefaultContinuousDiagnosis.sitesByClass}), so a
-     * {@code byte[]} leak that starts after the application's start-up is blamed on a start-up allocator (in this
-     * test JVM, Byte Buddy's {@code MethodList$ForLoadedMethods.get}).
+     * <p>The finding names the class that grows ({@code [B}) and the method allocating it lately (the leak's
+     * {@code MemoryLeak.remember}, not a start-up allocator of far more {@code byte[]}); the alert fires and resolves.
      */
     private void memoryLeak() {
         ScheduledExecutorService gc = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -159,6 +156,8 @@ class ProblemAlertsTest {
                 assertThat(evidence.path("suspectClass").asText()).isEqualTo("[B");
                 assertThat(evidence.path("growthBytes").asLong()).as("heap growth: %s", finding).isPositive();
                 assertThat(evidence.path("r2").asDouble()).isGreaterThanOrEqualTo(0.8);
+                assertThat(finding.path("culprit").asText()).as("culprit: %s", finding)
+                        .isEqualTo(method(io.github.perfkit.examples.shop.problems.MemoryLeak.class, "remember"));
                 http.problem("memory-leak", false);
                 awaitResolved("memory_leak", null, "[B", RESOLVE_WITHIN);
             }

@@ -64,23 +64,8 @@ class ShopApplicationTest {
     }
 
     /** Sum of the Prometheus samples of a metric whose labels contain every fragment. */
-    private double metric(String name, String... labelFragments) throws IOException, InterruptedException {
-        HttpResponse<String> metrics = get("/perf/metrics");
-        assertThat(metrics.statusCode()).isEqualTo(200);
-        double sum = 0;
-        outer:
-        for (String line : metrics.body().split("\n")) {
-            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
-                continue;
-            }
-            for (String f : labelFragments) {
-                if (!line.contains(f)) {
-                    continue outer;
-                }
-            }
-            sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-        return sum;
+    private double metric(String name, String... labelFragments) {
+        return new ShopHttp(port).metric(name, labelFragments);
     }
 
     @Test
