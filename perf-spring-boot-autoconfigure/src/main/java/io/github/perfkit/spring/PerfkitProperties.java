@@ -1149,6 +1149,12 @@ public class PerfkitProperties {
         /** Timeout of one bridged check; positive. */
         private Duration timeout = Duration.ofSeconds(2);
 
+        /**
+         * How often Spring's contributor registry is re-read, so contributors registered (or removed) after start-up
+         * are bridged (or dropped) too; at least 100ms.
+         */
+        private Duration refreshInterval = Duration.ofSeconds(10);
+
         /** @return whether Spring's contributors are bridged */
         public boolean isEnabled() {
             return enabled;
@@ -1170,6 +1176,24 @@ public class PerfkitProperties {
          */
         public void setTimeout(Duration timeout) {
             this.timeout = positive("perfkit.health.spring.timeout", timeout);
+        }
+
+        /** @return how often Spring's contributor registry is re-read */
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        /**
+         * @param refreshInterval how often Spring's contributor registry is re-read
+         * @throws IllegalArgumentException if under 100ms
+         */
+        public void setRefreshInterval(Duration refreshInterval) {
+            Objects.requireNonNull(refreshInterval, "perfkit.health.spring.refresh-interval");
+            if (refreshInterval.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("perfkit.health.spring.refresh-interval must be at least 100ms, was "
+                        + refreshInterval);
+            }
+            this.refreshInterval = refreshInterval;
         }
     }
 

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.health.HealthResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -30,7 +33,8 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(classes = SampleApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"perfkit.system-metrics=false", "perfkit.diagnosis.enabled=false",
                 "management.endpoints.web.exposure.include=health",
-                "management.endpoint.health.show-details=always"})
+                "management.endpoint.health.show-details=always",
+                "perfkit.health.spring.refresh-interval=200ms"})
 @Import(ActuatorHealthHttpTest.Planted.class)
 @DirtiesContext
 class ActuatorHealthHttpTest {
@@ -43,6 +47,12 @@ class ActuatorHealthHttpTest {
 
     @Autowired
     AtomicBoolean plantedUp;
+
+    @Autowired
+    HealthContributorRegistry springHealth;
+
+    @Autowired
+    Perf perf;
 
     /** A Spring health indicator whose status the test switches. */
     @TestConfiguration(proxyBeanMethods = false)
@@ -93,5 +103,41 @@ class ActuatorHealthHttpTest {
         } finally {
             plantedUp.set(true);
         }
+    }
+
+    @Test
+    void springContributorsRegisteredAfterStartUpAreBridgedAndRemovedOnesDropped() throws Exception {
+        HealthIndicator late = () -> Health.down().withDetail("error", "late failure").build();
+        springHealth.registerContributor("late", late);
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                HttpResponse<String> ready = get("/perf/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("spring.late").contains("late failure");
+            });
+        } finally {
+            springHealth.unregisterContributor("late");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            HttpResponse<String> ready = get("/perf/ready");
+            assertThat(ready.body()).doesNotContain("spring.late").contains("spring.planted");
+            assertThat(ready.statusCode()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void perfkitChecksRegisteredOnTheHubAfterStartUpShowInActuatorsHealth() throws Exception {
+        perf.health().register("late-check", () -> HealthResult.degraded("planted late check"));
+        try {
+            JsonNode perfkit = JSON.readTree(get("/actuator/health").body()).path("components").path("perfkit");
+            assertThat(perfkit.path("details").path("late-check").path("message").asText())
+                    .isEqualTo("planted late check");
+            assertThat(perfkit.path("details").path("late-check").path("status").asText()).isEqualTo("DEGRADED");
+            assertThat(perfkit.path("status").asText()).isIn("DEGRADED", "DOWN");
+        } finally {
+            perf.health().unregister("late-check");
+        }
+        JsonNode perfkit = JSON.readTree(get("/actuator/health").body()).path("components").path("perfkit");
+        assertThat(perfkit.path("details").has("late-check")).isFalse();
     }
 }
