@@ -358,6 +358,37 @@ public class PerfkitProperties {
          */
         private boolean csrfExempt = true;
 
+        /**
+         * Cap on distinct URI templates the request filter records (1-100000); further templates are recorded as
+         * OTHER. It cannot be switched off: every Perfkit series is bounded.
+         */
+        private int maxUriTemplates = 500;
+
+        /** Perfkit's WebSocketMonitor bean (with the Jakarta WebSocket API on the class path). */
+        private final Toggle websocket = new Toggle();
+
+        /** @return the WebSocket monitor switch */
+        public Toggle getWebsocket() {
+            return websocket;
+        }
+
+        /** @return the cap on distinct URI templates */
+        public int getMaxUriTemplates() {
+            return maxUriTemplates;
+        }
+
+        /**
+         * @param maxUriTemplates the cap on distinct URI templates
+         * @throws IllegalArgumentException if outside 1-100000
+         */
+        public void setMaxUriTemplates(int maxUriTemplates) {
+            if (maxUriTemplates < 1 || maxUriTemplates > 100_000) {
+                throw new IllegalArgumentException("perfkit.servlet.max-uri-templates must be in [1, 100000], was "
+                        + maxUriTemplates);
+            }
+            this.maxUriTemplates = maxUriTemplates;
+        }
+
         /** @return whether the servlet part is registered */
         public boolean isEnabled() {
             return enabled;

@@ -22,7 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootApplication(excludeName = {
         "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration",
-        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"})
+        "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"})
 public class OrdersApp {
 
     /** Customers seeded, more than the N+1 threshold (10). */
