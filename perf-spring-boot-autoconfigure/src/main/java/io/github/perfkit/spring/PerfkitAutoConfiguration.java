@@ -1,6 +1,7 @@
 package io.github.perfkit.spring;
 
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.metrics.CardinalityGuard;
 import io.github.perfkit.spring.internal.DiagnosisStarter;
 import io.github.perfkit.spring.internal.FindingsSection;
 import io.github.perfkit.spring.internal.OwnRegistry;
@@ -58,8 +59,15 @@ public class PerfkitAutoConfiguration {
             LOG.debug("Perfkit: no unique MeterRegistry bean, using a {} of its own",
                     registry.getClass().getSimpleName());
         }
+        PerfkitProperties.CardinalityGuardProperties guard = properties.getMetrics().getCardinalityGuard();
+        if (guard.isEnabled()) {
+            // What the hub installs by default (a cap only, perfkit.* exempt, no expiry), with the configured cap.
+            registry.config().meterFilter(CardinalityGuard.builder()
+                    .maxSeriesPerName(guard.getMaxSeriesPerName()).exempt("perfkit.").build());
+        }
         Perf perf = Perf.builder()
                 .registry(registry)
+                .cardinalityGuard(null)
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())

@@ -40,6 +40,7 @@ public class PerfkitProperties {
     private final Cache cache = new Cache();
     private final Jdbc jdbc = new Jdbc();
     private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
 
     /** @return whether Perfkit is auto-configured */
     public boolean isEnabled() {
@@ -121,6 +122,11 @@ public class PerfkitProperties {
     /** @return the JDBC properties */
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    /** @return the meter registry properties */
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     static Duration positive(String property, Duration value) {
@@ -1225,6 +1231,61 @@ public class PerfkitProperties {
                         + refreshInterval);
             }
             this.refreshInterval = refreshInterval;
+        }
+    }
+
+    /** The application's meter registry ({@code perfkit.metrics.*}). Not thread-safe: bound once at startup. */
+    public static class Metrics {
+        private final CardinalityGuardProperties cardinalityGuard = new CardinalityGuardProperties();
+
+        /** @return the cardinality guard properties */
+        public CardinalityGuardProperties getCardinalityGuard() {
+            return cardinalityGuard;
+        }
+    }
+
+    /**
+     * The cardinality guard Perfkit installs on the application's meter registry
+     * ({@code perfkit.metrics.cardinality-guard.*}): per meter name, tag sets beyond the cap are folded into one
+     * overflow series (Perfkit's own perfkit.* meters are exempt: they have their own caps). Not thread-safe: bound
+     * once at startup.
+     */
+    public static class CardinalityGuardProperties {
+        /**
+         * Whether Perfkit caps the series per meter name of the application's registry (e.g. Actuator's
+         * http.server.requests by uri); off leaves that to the application (management.metrics.web.server.max-uri-tags).
+         */
+        private boolean enabled = true;
+
+        /** Distinct tag sets per meter name that keep their own series (1-100000). */
+        private int maxSeriesPerName = 500;
+
+        /** @return whether the guard is installed */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the guard is installed */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return distinct tag sets per meter name that keep their own series */
+        public int getMaxSeriesPerName() {
+            return maxSeriesPerName;
+        }
+
+        /**
+         * @param maxSeriesPerName distinct tag sets per meter name that keep their own series
+         * @throws IllegalArgumentException if outside 1-100000
+         */
+        public void setMaxSeriesPerName(int maxSeriesPerName) {
+            if (maxSeriesPerName < 1 || maxSeriesPerName > 100_000) {
+                throw new IllegalArgumentException(
+                        "perfkit.metrics.cardinality-guard.max-series-per-name must be in [1, 100000], was "
+                                + maxSeriesPerName);
+            }
+            this.maxSeriesPerName = maxSeriesPerName;
         }
     }
 

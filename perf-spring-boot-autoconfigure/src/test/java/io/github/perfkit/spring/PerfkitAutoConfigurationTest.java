@@ -217,6 +217,34 @@ class PerfkitAutoConfigurationTest {
                 .doesNotHaveBean(io.github.perfkit.servlet.PerfEndpointsServlet.class));
     }
 
+    @Test
+    void theCardinalityGuardOnTheApplicationsRegistryCanBeCappedOrSwitchedOff() {
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.max-series-per-name=3").run(context -> {
+            MeterRegistry registry = context.getBean(Perf.class).registry();
+            assertThat(uriSeries(registry)).isEqualTo(4); // 3 of their own + the overflow series
+            for (int i = 0; i < 10; i++) {
+                registry.counter("perfkit.own", "uri", "/u" + i).increment(); // Perfkit's own meters are exempt
+            }
+            assertThat(registry.find("perfkit.own").counters()).hasSize(10);
+        });
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.enabled=false").run(context ->
+                assertThat(uriSeries(context.getBean(Perf.class).registry())).isEqualTo(10));
+        runner.run(context -> assertThat(uriSeries(context.getBean(Perf.class).registry())).isEqualTo(10));
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.max-series-per-name=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure()))
+                    .contains("perfkit.metrics.cardinality-guard.max-series-per-name");
+        });
+    }
+
+    /** Registers ten tag sets of one host meter; returns how many series the registry holds for it. */
+    private static int uriSeries(MeterRegistry registry) {
+        for (int i = 0; i < 10; i++) {
+            registry.counter("host.requests", "uri", "/u" + i).increment();
+        }
+        return registry.find("host.requests").counters().size();
+    }
+
     static String messages(Throwable failure) {
         StringBuilder all = new StringBuilder();
         for (Throwable t = failure; t != null; t = t.getCause()) {
