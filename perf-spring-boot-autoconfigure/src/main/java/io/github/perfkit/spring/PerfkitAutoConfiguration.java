@@ -4,6 +4,7 @@ import io.github.perfkit.core.Perf;
 import io.github.perfkit.core.metrics.CardinalityGuard;
 import io.github.perfkit.spring.internal.DiagnosisStarter;
 import io.github.perfkit.spring.internal.FindingsSection;
+import io.github.perfkit.spring.internal.LazyDiagnosis;
 import io.github.perfkit.spring.internal.OwnRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -71,6 +72,8 @@ public class PerfkitAutoConfiguration {
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())
+                // OSHI's hardware discovery and the JMX look-ups run at the first tick, off the startup thread.
+                .deferCollectors(true)
                 .diagnosis(properties.getDiagnosis().toConfig())
                 .build();
         if (properties.getDiagnosis().isEnabled()) {
@@ -79,7 +82,7 @@ public class PerfkitAutoConfiguration {
         }
         if (perf.contributors().stream().noneMatch(c -> c.name().equals(FindingsSection.NAME))) {
             try {
-                perf.register(new FindingsSection(perf.diagnosis()));
+                perf.register(new FindingsSection(new LazyDiagnosis(perf)));
             } catch (IllegalArgumentException e) {
                 LOG.debug("Perfkit: findings section not registered", e);
             }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.perfkit.alerts.AlertEngine;
 import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.metrics.MetricNames;
 import io.github.perfkit.spring.internal.PerfTimedAspect;
 import io.micrometer.core.annotation.Timed;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -215,6 +216,18 @@ class PerfkitAutoConfigurationTest {
     void noServletPartOutsideAWebApplication() {
         runner.run(context -> assertThat(context).doesNotHaveBean(io.github.perfkit.servlet.PerfFilter.class)
                 .doesNotHaveBean(io.github.perfkit.servlet.PerfEndpointsServlet.class));
+    }
+
+    @Test
+    void theCollectorsAreSetUpAtTheFirstTickOffTheStartupThread() {
+        runner.withPropertyValues("perfkit.system-metrics=true", "perfkit.tick-interval=1h").run(context -> {
+            Perf perf = context.getBean(Perf.class);
+            assertThat(perf.registry().find(MetricNames.JVM_THREADS_LIVE).gauge()).isNull();
+            assertThat(perf.registry().find(MetricNames.SYSTEM_CPU_LOGICAL).gauge()).isNull();
+            perf.tick();
+            assertThat(perf.registry().find(MetricNames.JVM_THREADS_LIVE).gauge()).isNotNull();
+            assertThat(perf.registry().find(MetricNames.SYSTEM_CPU_LOGICAL).gauge()).isNotNull();
+        });
     }
 
     @Test
