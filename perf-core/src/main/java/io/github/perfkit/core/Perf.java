@@ -73,12 +73,20 @@ public final class Perf implements AutoCloseable {
     private final Clock clock;
     private final Duration tickInterval;
     private final DefaultPerformanceTracker tracker;
-    private final @Nullable SystemMetrics systemMetrics;
-    private final @Nullable JvmMetrics jvmMetrics;
+    private final boolean wantSystemMetrics;
+    private final boolean wantJvmMetrics;
+    /** Set once, by the constructor or (deferred collectors) the first tick, under {@link #tickLock}. */
+    private volatile @Nullable SystemMetrics systemMetrics;
+    private volatile @Nullable JvmMetrics jvmMetrics;
+    private volatile boolean collectorsBound;
     private final @Nullable CardinalityGuard expiringGuard;
     private final MetricsHistory history;
     private final HealthRegistry health;
-    private final ContinuousDiagnosis diagnosis;
+    private final DiagnosisConfig diagnosisConfig;
+    private final Object diagnosisLock = new Object();
+    /** Created at first use (or in the constructor when switched on): its set-up costs tens of milliseconds. */
+    private volatile @Nullable ContinuousDiagnosis diagnosis;
+    private boolean diagnosisClosed; // diagnosisLock
     private final ProfilingConfig profilingConfig;
     private final Object profilerLock = new Object();
     private @Nullable JfrProfiler jfrProfiler;
@@ -87,7 +95,7 @@ public final class Perf implements AutoCloseable {
     private final TickScheduler scheduler;
     private final TickScheduler.Job tickJob;
     private final Object tickLock = new Object();
-    private final boolean[] stepFailureLogged = new boolean[5];
+    private final boolean[] stepFailureLogged = new boolean[6];
 
     private Perf(Builder b) {
         this.registry = b.registry != null ? b.registry : new SimpleMeterRegistry();
@@ -98,22 +106,17 @@ public final class Perf implements AutoCloseable {
         }
         this.expiringGuard = b.guardExpires ? b.guard : null;
         this.tracker = new DefaultPerformanceTracker(b.trackerConfig, registry, clock);
-        this.systemMetrics = b.systemMetrics ? new SystemMetrics() : null;
-        this.jvmMetrics = b.jvmMetrics ? new JvmMetrics() : null;
-        if (systemMetrics != null) {
-            systemMetrics.refresh();
-            systemMetrics.bindTo(registry);
-        }
-        if (jvmMetrics != null) {
-            jvmMetrics.refresh();
-            jvmMetrics.bindTo(registry);
+        this.wantSystemMetrics = b.systemMetrics;
+        this.wantJvmMetrics = b.jvmMetrics;
+        if (!b.deferCollectors) {
+            bindCollectors();
         }
         this.history = MetricsHistory.create(b.historyConfig);
         this.health = HealthRegistry.create(b.healthConfig, clock);
-        this.diagnosis = ContinuousDiagnosis.create(b.diagnosisConfig, clock);
+        this.diagnosisConfig = b.diagnosisConfig;
         this.profilingConfig = b.profilingConfig;
         if (b.diagnosisEnabled) {
-            diagnosis.start();
+            diagnosis().start();
         }
         this.scheduler = new TickScheduler("perfkit-tick", clock);
         Duration maxTickAge = tickInterval.multipliedBy(10).compareTo(Duration.ofSeconds(30)) > 0
@@ -197,12 +200,27 @@ public final class Perf implements AutoCloseable {
 
     /**
      * The findings: what the continuous diagnosis (when switched on with
-     * {@link Builder#diagnosis(boolean)}) and other detectors, such as the JDBC wrapper, diagnosed.
+     * {@link Builder#diagnosis(boolean)}) and other detectors, such as the JDBC wrapper, diagnosed. Created at
+     * the first call when the continuous diagnosis is not switched on at build time (its set-up, heap diagnostics
+     * included, costs tens of milliseconds): a caller on a start-up path can defer that first call.
      *
      * @return the diagnosis
      */
     public ContinuousDiagnosis diagnosis() {
-        return diagnosis;
+        ContinuousDiagnosis d = diagnosis;
+        if (d == null) {
+            synchronized (diagnosisLock) {
+                d = diagnosis;
+                if (d == null) {
+                    d = ContinuousDiagnosis.create(diagnosisConfig, clock);
+                    if (diagnosisClosed) {
+                        d.close();
+                    }
+                    diagnosis = d;
+                }
+            }
+        }
+        return d;
     }
 
     /**
@@ -309,17 +327,42 @@ public final class Perf implements AutoCloseable {
      */
     public void tick() {
         synchronized (tickLock) {
-            step(0, "tracker", tracker::tick);
-            if (systemMetrics != null) {
-                step(1, "system metrics", systemMetrics::refresh);
+            if (!collectorsBound) {
+                step(5, "collector set-up", this::bindCollectors);
             }
-            if (jvmMetrics != null) {
-                step(2, "JVM metrics", jvmMetrics::refresh);
+            step(0, "tracker", tracker::tick);
+            SystemMetrics system = systemMetrics;
+            if (system != null) {
+                step(1, "system metrics", system::refresh);
+            }
+            JvmMetrics jvm = jvmMetrics;
+            if (jvm != null) {
+                step(2, "JVM metrics", jvm::refresh);
             }
             if (expiringGuard != null) {
                 step(3, "meter expiry", () -> expiringGuard.expireIdle(registry));
             }
             step(4, "history", () -> history.sample(registry, clock.wallTime()));
+        }
+    }
+
+    /** Creates, refreshes and binds the system and JVM collectors once (not after close). */
+    private void bindCollectors() {
+        if (collectorsBound || closed) {
+            return;
+        }
+        collectorsBound = true;
+        if (wantSystemMetrics) {
+            SystemMetrics system = new SystemMetrics();
+            system.refresh();
+            system.bindTo(registry);
+            systemMetrics = system;
+        }
+        if (wantJvmMetrics) {
+            JvmMetrics jvm = new JvmMetrics();
+            jvm.refresh();
+            jvm.bindTo(registry);
+            jvmMetrics = jvm;
         }
     }
 
@@ -344,7 +387,14 @@ public final class Perf implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
-        diagnosis.close();
+        ContinuousDiagnosis d;
+        synchronized (diagnosisLock) {
+            diagnosisClosed = true;
+            d = diagnosis;
+        }
+        if (d != null) {
+            d.close();
+        }
         synchronized (profilerLock) {
             closed = true;
             if (jfrProfiler != null) {
@@ -352,8 +402,12 @@ public final class Perf implements AutoCloseable {
             }
         }
         health.close();
-        if (jvmMetrics != null) {
-            jvmMetrics.close();
+        JvmMetrics jvm;
+        synchronized (tickLock) {
+            jvm = jvmMetrics;
+        }
+        if (jvm != null) {
+            jvm.close();
         }
         tracker.close();
     }
@@ -372,6 +426,7 @@ public final class Perf implements AutoCloseable {
         private boolean autoTick = true;
         private boolean systemMetrics = true;
         private boolean jvmMetrics = true;
+        private boolean deferCollectors;
         // Perfkit's own meters are bounded by their own caps (operations, URI templates, fixed collectors);
         // the default guard is for the host's meters.
         private @Nullable CardinalityGuard guard = CardinalityGuard.builder().exempt("perfkit.").build();
@@ -490,6 +545,19 @@ public final class Perf implements AutoCloseable {
          */
         public Builder jvmMetrics(boolean enabled) {
             this.jvmMetrics = enabled;
+            return this;
+        }
+
+        /**
+         * Creates and binds the system and JVM collectors at the first tick, on the tick thread, instead of in
+         * {@link #build()}: OSHI's hardware discovery and the JMX look-ups then stay off the caller's thread (an
+         * application's start-up path); their meters appear after the first tick. Default false.
+         *
+         * @param defer whether to defer the collectors' set-up to the first tick
+         * @return this builder
+         */
+        public Builder deferCollectors(boolean defer) {
+            this.deferCollectors = defer;
             return this;
         }
 

@@ -6,6 +6,7 @@ import io.github.perfkit.alerts.Notifier;
 import io.github.perfkit.alerts.detect.FindingsRule;
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.spring.internal.AlertsSetup;
+import io.github.perfkit.spring.internal.LazyDiagnosis;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ public class PerfkitAlertsAutoConfiguration {
         List<AlertRule> rules = new ArrayList<>(AlertsSetup.rules(alerts, resources));
         if (alerts.isFindings() && properties.getDiagnosis().isEnabled()
                 && rules.stream().noneMatch(r -> r.name().equals(FINDINGS_RULE))) {
-            rules.add(FindingsRule.builder(perf.diagnosis()).build());
+            rules.add(FindingsRule.builder(new LazyDiagnosis(perf)).build());
         }
         List<Notifier> notifiers = AlertsSetup.notifiers(alerts.getNotifiers());
         AlertEngine.Builder builder = AlertEngine.builder().perf(perf).rules(rules);

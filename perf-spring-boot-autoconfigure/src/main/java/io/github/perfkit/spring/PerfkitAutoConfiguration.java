@@ -1,8 +1,10 @@
 package io.github.perfkit.spring;
 
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.metrics.CardinalityGuard;
 import io.github.perfkit.spring.internal.DiagnosisStarter;
 import io.github.perfkit.spring.internal.FindingsSection;
+import io.github.perfkit.spring.internal.LazyDiagnosis;
 import io.github.perfkit.spring.internal.OwnRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -58,11 +60,20 @@ public class PerfkitAutoConfiguration {
             LOG.debug("Perfkit: no unique MeterRegistry bean, using a {} of its own",
                     registry.getClass().getSimpleName());
         }
+        PerfkitProperties.CardinalityGuardProperties guard = properties.getMetrics().getCardinalityGuard();
+        if (guard.isEnabled()) {
+            // What the hub installs by default (a cap only, perfkit.* exempt, no expiry), with the configured cap.
+            registry.config().meterFilter(CardinalityGuard.builder()
+                    .maxSeriesPerName(guard.getMaxSeriesPerName()).exempt("perfkit.").build());
+        }
         Perf perf = Perf.builder()
                 .registry(registry)
+                .cardinalityGuard(null)
                 .tickInterval(properties.getTickInterval())
                 .systemMetrics(properties.isSystemMetrics())
                 .jvmMetrics(properties.isJvmMetrics())
+                // OSHI's hardware discovery and the JMX look-ups run at the first tick, off the startup thread.
+                .deferCollectors(true)
                 .diagnosis(properties.getDiagnosis().toConfig())
                 .build();
         if (properties.getDiagnosis().isEnabled()) {
@@ -71,7 +82,7 @@ public class PerfkitAutoConfiguration {
         }
         if (perf.contributors().stream().noneMatch(c -> c.name().equals(FindingsSection.NAME))) {
             try {
-                perf.register(new FindingsSection(perf.diagnosis()));
+                perf.register(new FindingsSection(new LazyDiagnosis(perf)));
             } catch (IllegalArgumentException e) {
                 LOG.debug("Perfkit: findings section not registered", e);
             }

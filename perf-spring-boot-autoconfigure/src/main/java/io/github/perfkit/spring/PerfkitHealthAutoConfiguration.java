@@ -54,14 +54,16 @@ public class PerfkitHealthAutoConfiguration {
      * @param perf the hub
      * @param registry Spring's health contributor registry, when the health endpoint is on
      * @param properties Perfkit's properties
-     * @return the bridge (registers the checks once all singletons exist)
+     * @return the bridge (registers the checks once all singletons exist, then re-reads Spring's registry every
+     *     {@code perfkit.health.spring.refresh-interval} so later contributors are bridged too)
      */
-    @Bean
+    @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "perfkit.health.spring", name = "enabled", havingValue = "true",
             matchIfMissing = true)
     public SpringHealthBridge perfkitSpringHealthBridge(Perf perf, ObjectProvider<HealthContributorRegistry> registry,
                                                         PerfkitProperties properties) {
-        return new SpringHealthBridge(perf, registry, properties.getHealth().getSpring().getTimeout());
+        PerfkitProperties.SpringHealth spring = properties.getHealth().getSpring();
+        return new SpringHealthBridge(perf, registry, spring.getTimeout(), spring.getRefreshInterval());
     }
 }

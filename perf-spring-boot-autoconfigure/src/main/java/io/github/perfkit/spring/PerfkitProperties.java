@@ -40,6 +40,7 @@ public class PerfkitProperties {
     private final Cache cache = new Cache();
     private final Jdbc jdbc = new Jdbc();
     private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
 
     /** @return whether Perfkit is auto-configured */
     public boolean isEnabled() {
@@ -121,6 +122,11 @@ public class PerfkitProperties {
     /** @return the JDBC properties */
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    /** @return the meter registry properties */
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     static Duration positive(String property, Duration value) {
@@ -357,6 +363,37 @@ public class PerfkitProperties {
          * carry their own CSRF protection); only with Spring Security on the classpath.
          */
         private boolean csrfExempt = true;
+
+        /**
+         * Cap on distinct URI templates the request filter records (1-100000); further templates are recorded as
+         * OTHER. It cannot be switched off: every Perfkit series is bounded.
+         */
+        private int maxUriTemplates = 500;
+
+        /** Perfkit's WebSocketMonitor bean (with the Jakarta WebSocket API on the class path). */
+        private final Toggle websocket = new Toggle();
+
+        /** @return the WebSocket monitor switch */
+        public Toggle getWebsocket() {
+            return websocket;
+        }
+
+        /** @return the cap on distinct URI templates */
+        public int getMaxUriTemplates() {
+            return maxUriTemplates;
+        }
+
+        /**
+         * @param maxUriTemplates the cap on distinct URI templates
+         * @throws IllegalArgumentException if outside 1-100000
+         */
+        public void setMaxUriTemplates(int maxUriTemplates) {
+            if (maxUriTemplates < 1 || maxUriTemplates > 100_000) {
+                throw new IllegalArgumentException("perfkit.servlet.max-uri-templates must be in [1, 100000], was "
+                        + maxUriTemplates);
+            }
+            this.maxUriTemplates = maxUriTemplates;
+        }
 
         /** @return whether the servlet part is registered */
         public boolean isEnabled() {
@@ -1149,6 +1186,12 @@ public class PerfkitProperties {
         /** Timeout of one bridged check; positive. */
         private Duration timeout = Duration.ofSeconds(2);
 
+        /**
+         * How often Spring's contributor registry is re-read, so contributors registered (or removed) after start-up
+         * are bridged (or dropped) too; at least 100ms.
+         */
+        private Duration refreshInterval = Duration.ofSeconds(10);
+
         /** @return whether Spring's contributors are bridged */
         public boolean isEnabled() {
             return enabled;
@@ -1170,6 +1213,79 @@ public class PerfkitProperties {
          */
         public void setTimeout(Duration timeout) {
             this.timeout = positive("perfkit.health.spring.timeout", timeout);
+        }
+
+        /** @return how often Spring's contributor registry is re-read */
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        /**
+         * @param refreshInterval how often Spring's contributor registry is re-read
+         * @throws IllegalArgumentException if under 100ms
+         */
+        public void setRefreshInterval(Duration refreshInterval) {
+            Objects.requireNonNull(refreshInterval, "perfkit.health.spring.refresh-interval");
+            if (refreshInterval.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("perfkit.health.spring.refresh-interval must be at least 100ms, was "
+                        + refreshInterval);
+            }
+            this.refreshInterval = refreshInterval;
+        }
+    }
+
+    /** The application's meter registry ({@code perfkit.metrics.*}). Not thread-safe: bound once at startup. */
+    public static class Metrics {
+        private final CardinalityGuardProperties cardinalityGuard = new CardinalityGuardProperties();
+
+        /** @return the cardinality guard properties */
+        public CardinalityGuardProperties getCardinalityGuard() {
+            return cardinalityGuard;
+        }
+    }
+
+    /**
+     * The cardinality guard Perfkit installs on the application's meter registry
+     * ({@code perfkit.metrics.cardinality-guard.*}): per meter name, tag sets beyond the cap are folded into one
+     * overflow series (Perfkit's own perfkit.* meters are exempt: they have their own caps). Not thread-safe: bound
+     * once at startup.
+     */
+    public static class CardinalityGuardProperties {
+        /**
+         * Whether Perfkit caps the series per meter name of the application's registry (e.g. Actuator's
+         * http.server.requests by uri); off leaves that to the application (management.metrics.web.server.max-uri-tags).
+         */
+        private boolean enabled = true;
+
+        /** Distinct tag sets per meter name that keep their own series (1-100000). */
+        private int maxSeriesPerName = 500;
+
+        /** @return whether the guard is installed */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the guard is installed */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return distinct tag sets per meter name that keep their own series */
+        public int getMaxSeriesPerName() {
+            return maxSeriesPerName;
+        }
+
+        /**
+         * @param maxSeriesPerName distinct tag sets per meter name that keep their own series
+         * @throws IllegalArgumentException if outside 1-100000
+         */
+        public void setMaxSeriesPerName(int maxSeriesPerName) {
+            if (maxSeriesPerName < 1 || maxSeriesPerName > 100_000) {
+                throw new IllegalArgumentException(
+                        "perfkit.metrics.cardinality-guard.max-series-per-name must be in [1, 100000], was "
+                                + maxSeriesPerName);
+            }
+            this.maxSeriesPerName = maxSeriesPerName;
         }
     }
 

@@ -80,6 +80,7 @@ public class PerfkitServletAutoConfiguration {
         return new PerfFilter(perf, PerfFilterConfig.builder()
                 .uriTemplateAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE)
                 .monitoringPath(properties.getServlet().getBasePath())
+                .maxUriTemplates(properties.getServlet().getMaxUriTemplates())
                 .build());
     }
 

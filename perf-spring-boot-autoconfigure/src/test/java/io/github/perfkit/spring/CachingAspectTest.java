@@ -41,6 +41,22 @@ class CachingAspectTest {
     }
 
     @Test
+    void invalidationHappensOnlyAfterTheMethodReturnsNormally() {
+        runner.run(context -> {
+            Prices prices = context.getBean(Prices.class);
+            assertThat(prices.price("tea")).isEqualTo("tea@1");
+            // The method throws: the exception propagates unchanged and the entry stays (no invalidation).
+            assertThatThrownBy(() -> prices.updateFailing("tea")).isInstanceOf(IOException.class)
+                    .hasMessage("update failed tea");
+            assertThat(prices.price("tea")).isEqualTo("tea@1");
+            // It returns normally: the entry is gone, the next read computes again.
+            prices.update("tea");
+            assertThat(prices.price("tea")).isEqualTo("tea@2");
+            assertThat(context.getBean(PerfCachingAspect.class).failures()).isZero();
+        });
+    }
+
+    @Test
     void switchedOffOrWithoutAspectJ() {
         runner.withPropertyValues("perfkit.cache.annotations.enabled=false").run(context -> {
             assertThat(context).doesNotHaveBean(PerfCachingAspect.class);
@@ -83,6 +99,15 @@ class CachingAspectTest {
         @CacheInvalidate(cache = "prices", key = "price:#0")
         public void update(String item) {
             // evicted by the annotation
+        }
+
+        /**
+         * @param item the item whose price update fails
+         * @throws IOException always
+         */
+        @CacheInvalidate(cache = "prices", key = "price:#0")
+        public void updateFailing(String item) throws IOException {
+            throw new IOException("update failed " + item);
         }
 
         /**

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.perfkit.alerts.AlertEngine;
 import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.core.Perf;
+import io.github.perfkit.core.metrics.MetricNames;
 import io.github.perfkit.spring.internal.PerfTimedAspect;
 import io.micrometer.core.annotation.Timed;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -215,6 +216,46 @@ class PerfkitAutoConfigurationTest {
     void noServletPartOutsideAWebApplication() {
         runner.run(context -> assertThat(context).doesNotHaveBean(io.github.perfkit.servlet.PerfFilter.class)
                 .doesNotHaveBean(io.github.perfkit.servlet.PerfEndpointsServlet.class));
+    }
+
+    @Test
+    void theCollectorsAreSetUpAtTheFirstTickOffTheStartupThread() {
+        runner.withPropertyValues("perfkit.system-metrics=true", "perfkit.tick-interval=1h").run(context -> {
+            Perf perf = context.getBean(Perf.class);
+            assertThat(perf.registry().find(MetricNames.JVM_THREADS_LIVE).gauge()).isNull();
+            assertThat(perf.registry().find(MetricNames.SYSTEM_CPU_LOGICAL).gauge()).isNull();
+            perf.tick();
+            assertThat(perf.registry().find(MetricNames.JVM_THREADS_LIVE).gauge()).isNotNull();
+            assertThat(perf.registry().find(MetricNames.SYSTEM_CPU_LOGICAL).gauge()).isNotNull();
+        });
+    }
+
+    @Test
+    void theCardinalityGuardOnTheApplicationsRegistryCanBeCappedOrSwitchedOff() {
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.max-series-per-name=3").run(context -> {
+            MeterRegistry registry = context.getBean(Perf.class).registry();
+            assertThat(uriSeries(registry)).isEqualTo(4); // 3 of their own + the overflow series
+            for (int i = 0; i < 10; i++) {
+                registry.counter("perfkit.own", "uri", "/u" + i).increment(); // Perfkit's own meters are exempt
+            }
+            assertThat(registry.find("perfkit.own").counters()).hasSize(10);
+        });
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.enabled=false").run(context ->
+                assertThat(uriSeries(context.getBean(Perf.class).registry())).isEqualTo(10));
+        runner.run(context -> assertThat(uriSeries(context.getBean(Perf.class).registry())).isEqualTo(10));
+        runner.withPropertyValues("perfkit.metrics.cardinality-guard.max-series-per-name=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure()))
+                    .contains("perfkit.metrics.cardinality-guard.max-series-per-name");
+        });
+    }
+
+    /** Registers ten tag sets of one host meter; returns how many series the registry holds for it. */
+    private static int uriSeries(MeterRegistry registry) {
+        for (int i = 0; i < 10; i++) {
+            registry.counter("host.requests", "uri", "/u" + i).increment();
+        }
+        return registry.find("host.requests").counters().size();
     }
 
     static String messages(Throwable failure) {

@@ -50,6 +50,21 @@ class PerfkitServletAutoConfigurationTest {
     }
 
     @Test
+    void theUriTemplateCapComesFromPropertiesAndIsBounded() {
+        runner.run(context -> assertThat(context.getBean(PerfFilter.class).config().maxUriTemplates())
+                .isEqualTo(io.github.perfkit.servlet.PerfFilterConfig.DEFAULT_MAX_URI_TEMPLATES));
+        runner.withPropertyValues("perfkit.servlet.max-uri-templates=20000").run(context ->
+                assertThat(context.getBean(PerfFilter.class).config().maxUriTemplates()).isEqualTo(20000));
+        for (String bad : new String[] {"0", "100001"}) {
+            runner.withPropertyValues("perfkit.servlet.max-uri-templates=" + bad).run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(PerfkitAutoConfigurationTest.messages(context.getStartupFailure()))
+                        .contains("perfkit.servlet.max-uri-templates");
+            });
+        }
+    }
+
+    @Test
     void wrongBasePathOrShortTokenFailStartupNamingTheProperty() {
         runner.withPropertyValues("perfkit.servlet.base-path=perf").run(context -> {
             assertThat(context).hasFailed();

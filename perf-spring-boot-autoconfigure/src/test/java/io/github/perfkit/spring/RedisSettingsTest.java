@@ -3,10 +3,15 @@ package io.github.perfkit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.perfkit.spring.internal.RedisSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.mock.env.MockEnvironment;
 
@@ -77,6 +82,35 @@ class RedisSettingsTest {
         off.setReuseSpringData(false);
         assertThat(RedisSettings.resolve(off, new MockEnvironment()
                 .withProperty("spring.data.redis.host", "h"), (RedisSettings.Connection) null)).isNull();
+    }
+
+    @Test
+    void anSslBundleMeansRedissAndAClearWarningThatItsTrustMaterialIsNotCarriedOver() {
+        Logger logger = (Logger) LoggerFactory.getLogger(RedisSettings.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment()
+                    .withProperty("spring.data.redis.host", "tls.example")
+                    .withProperty("spring.data.redis.ssl.bundle", "redis-ca"), (RedisSettings.Connection) null);
+            assertThat(r).isNotNull();
+            assertThat(r.uri()).isEqualTo("rediss://tls.example:6379");
+            assertThat(logs.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("spring.data.redis.ssl.bundle 'redis-ca'")
+                        .contains("not carried over").contains("perfkit.cache.redis.url");
+            });
+            logs.list.clear();
+            RedisSettings.resolve(perfkit(), new MockEnvironment().withProperty("spring.data.redis.host", "plain"),
+                    (RedisSettings.Connection) null);
+            RedisSettings.resolve(perfkit(), new MockEnvironment()
+                    .withProperty("spring.data.redis.host", "tls.example")
+                    .withProperty("spring.data.redis.ssl.enabled", "true"), (RedisSettings.Connection) null);
+            assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("not carried over"));
+        } finally {
+            logger.detachAppender(logs);
+        }
     }
 
     @Test

@@ -44,7 +44,8 @@ public final class AlertsSetup {
      * @throws IllegalArgumentException naming the property of a missing file or an invalid rule
      */
     public static List<AlertRule> rules(PerfkitProperties.Alerts alerts, ResourceLoader resources) {
-        List<AlertRule> rules = alerts.isDefaultRules() ? RuleLoader.defaults() : List.of();
+        List<AlertRule> rules = alerts.isDefaultRules()
+                ? DefaultRulesPreloader.take().orElseGet(RuleLoader::defaults) : List.of();
         String file = alerts.getRulesFile();
         if (file != null) {
             Resource resource = resources.getResource(file);

@@ -30,7 +30,9 @@ import org.springframework.boot.convert.DurationStyle;
  * that the {@link CacheManager} does not have yet is created L1-only with the default configuration. Key
  * expressions are parsed once per method. When the cache itself fails before the method ran (an invalid key,
  * for instance) the method is called directly; a failed invalidation is counted and logged (once), never
- * thrown. The method's own exceptions propagate unchanged.
+ * thrown. The method's own exceptions propagate unchanged. {@code @CacheInvalidate} invalidates only after the method
+ * returned normally: when it throws, nothing is invalidated (a failed, rolled-back write leaves the cached value
+ * valid; the same contract as the annotation's, perf-cache's {@code CachingProxy} and Spring's {@code @CacheEvict}).
  *
  * <p>Thread-safe.
  */

@@ -141,11 +141,16 @@ public final class RedisSettings {
         if (connect != null && (connect.isNegative() || connect.isZero())) {
             connect = null;
         }
-        boolean ssl = p.getSsl().isEnabled() || (p.getUrl() != null && p.getUrl().startsWith("rediss://"));
-        if (details != null) {
-            return fromDetails(details, ssl, connect);
+        String bundle = p.getSsl().getBundle();
+        boolean hasBundle = bundle != null && !bundle.isBlank();
+        // Spring Data Redis turns SSL on when a bundle is named, even without ssl.enabled.
+        boolean ssl = p.getSsl().isEnabled() || hasBundle || (p.getUrl() != null && p.getUrl().startsWith("rediss://"));
+        Resolved resolved = details != null ? fromDetails(details, ssl, connect) : fromProperties(p, ssl, connect);
+        if (resolved != null && (hasBundle || (details != null && details.ssl()))) {
+            LOG.warn(sslBundleWarning(hasBundle ? PREFIX + ".ssl.bundle '" + bundle.trim() + "'"
+                    : "the SSL bundle of Spring Data Redis's connection details"));
         }
-        return fromProperties(p, ssl, connect);
+        return resolved;
     }
 
     private static @Nullable Resolved fromDetails(Connection d, boolean ssl, @Nullable Duration connect) {
@@ -204,6 +209,21 @@ public final class RedisSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(PREFIX + ".cluster.nodes has a bad port '" + text + "'", e);
         }
+    }
+
+    /**
+     * The start-up warning when Spring Data Redis's connection uses an SSL bundle: perf-cache's Redis tier takes no TLS
+     * options, so the bundle's trust material (and key) cannot be carried over.
+     *
+     * @param what the bundle, as named in the message
+     * @return the message
+     */
+    static String sslBundleWarning(String what) {
+        return "Perfkit: " + what + " is not carried over to the cache's Redis tier (it takes no TLS options): it "
+                + "connects with rediss:// and the JVM's default trust store, without a client certificate. If the "
+                + "server's certificate is not trusted there, the tier's connection fails and the cache serves from L1 "
+                + "only. Add the CA to the JVM's trust store (javax.net.ssl.trustStore), or set "
+                + "perfkit.cache.redis.url, or perfkit.cache.redis.reuse-spring-data=false for L1 only.";
     }
 
     private static void sentinel() {
@@ -421,6 +441,7 @@ public final class RedisSettings {
         /** {@code ssl.*}. Not thread-safe: bound once. */
         public static final class Ssl {
             private boolean enabled;
+            private @Nullable String bundle;
 
             /** Off by default. */
             public Ssl() {}
@@ -433,6 +454,16 @@ public final class RedisSettings {
             /** @param enabled whether SSL is on */
             public void setEnabled(boolean enabled) {
                 this.enabled = enabled;
+            }
+
+            /** @return the SSL bundle's name, or null */
+            public @Nullable String getBundle() {
+                return bundle;
+            }
+
+            /** @param bundle the SSL bundle's name */
+            public void setBundle(@Nullable String bundle) {
+                this.bundle = bundle;
             }
         }
 

@@ -43,6 +43,7 @@ class ArchitectureTest {
         noClasses().that().doNotHaveSimpleName("PerfkitServletAutoConfiguration")
                 .and().doNotHaveSimpleName("PerfkitSecurityAutoConfiguration")
                 .and().doNotHaveSimpleName("PerfkitRequestMatcher")
+                .and().doNotHaveSimpleName("PerfkitWebSocketAutoConfiguration")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.servlet..", "jakarta.servlet..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitCacheAutoConfiguration")
@@ -58,6 +59,8 @@ class ArchitectureTest {
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
                 .and().doNotHaveSimpleName("AlertsSetup")
+                // guarded by ClassUtils.isPresent(RuleLoader) before it touches perf-alerts
+                .and().haveNameNotMatching(".*\\.DefaultRulesPreloader(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.alerts..")
                 .check(spring);
     }
