@@ -67,8 +67,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A smoke run ({@code --connections 4 --warmup 1 --seconds 1 --rounds 1}) takes about 10 seconds.
  * Options: {@code --connections N} (default 16), {@code --warmup S} (seconds per variant, default
  * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
- * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --profile-sampling R}
- * and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
+ * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --profile-sampling R},
+ * {@code --cpu-sampling R} and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
  * filter's defaults), {@code --diagnosis true}
  * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs).
  *
@@ -125,6 +125,8 @@ public final class FilterThroughput {
                     case PERFKIT -> new PerfFilter(perf, PerfFilterConfig.builder()
                             .profileSamplingRate(Double.parseDouble(options.getOrDefault("profile-sampling", "1")))
                             .threadUsage(Boolean.parseBoolean(options.getOrDefault("thread-usage", "true")))
+                            .cpuSamplingRate(Double.parseDouble(options.getOrDefault("cpu-sampling",
+                                    Double.toString(PerfFilterConfig.DEFAULT_CPU_SAMPLING_RATE))))
                             .build());
                     case JAVAMELODY -> new MonitoringFilter();
                 };
@@ -459,7 +461,7 @@ public final class FilterThroughput {
         }
         for (String k : out.keySet()) {
             if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis", "profile-sampling",
-                    "thread-usage").contains(k)) {
+                    "thread-usage", "cpu-sampling").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }

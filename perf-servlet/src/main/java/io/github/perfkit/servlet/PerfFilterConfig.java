@@ -33,7 +33,7 @@ public final class PerfFilterConfig {
     /** Default cap on requests kept in the live in-flight registry. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 2_000;
     /** Default fraction of requests whose thread CPU time is measured. */
-    public static final double DEFAULT_CPU_SAMPLING_RATE = 0.05;
+    public static final double DEFAULT_CPU_SAMPLING_RATE = 0.01;
     /** Default file extensions treated as static assets and excluded. */
     public static final List<String> DEFAULT_STATIC_EXTENSIONS = List.of(
             ".css", ".js", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf");
@@ -175,8 +175,9 @@ public final class PerfFilterConfig {
 
     /**
      * Fraction of requests whose thread CPU time is measured (when {@link #threadUsage()} is on).
-     * Reading a thread's CPU clock is a system call on Linux (about 1 µs on a virtual machine, two
-     * per request), several percent of a fast request's cost, so by default one request in 20 is
+     * Reading a thread's CPU clock is a system call on Linux (0.5–1 µs on a virtual machine, two per
+     * request, and more under a busy server's scheduling: measured at several percent of a hello-world
+     * request's cost even when only one request in 20 read it), so by default one request in 100 is
      * measured: {@code perfkit.http.server.request.cpu} then holds a sample of the requests, which
      * gives the same mean and percentiles at steady load. Allocated bytes cost about 20 ns to read
      * and are measured for every request.

@@ -370,8 +370,31 @@ public class PerfkitProperties {
          */
         private int maxUriTemplates = 500;
 
+        /**
+         * Fraction of requests (0-1) whose thread CPU time the request filter measures: reading a thread's CPU clock
+         * is a system call, so by default one request in 100; allocated bytes are measured for every request.
+         */
+        private double cpuSamplingRate = io.github.perfkit.servlet.PerfFilterConfig.DEFAULT_CPU_SAMPLING_RATE;
+
         /** Perfkit's WebSocketMonitor bean (with the Jakarta WebSocket API on the class path). */
         private final Toggle websocket = new Toggle();
+
+        /** @return the fraction of requests whose thread CPU time is measured */
+        public double getCpuSamplingRate() {
+            return cpuSamplingRate;
+        }
+
+        /**
+         * @param cpuSamplingRate the fraction of requests whose thread CPU time is measured, 0 to 1
+         * @throws IllegalArgumentException if outside [0, 1]
+         */
+        public void setCpuSamplingRate(double cpuSamplingRate) {
+            if (!(cpuSamplingRate >= 0 && cpuSamplingRate <= 1)) {
+                throw new IllegalArgumentException("perfkit.servlet.cpu-sampling-rate must be in [0, 1], was "
+                        + cpuSamplingRate);
+            }
+            this.cpuSamplingRate = cpuSamplingRate;
+        }
 
         /** @return the WebSocket monitor switch */
         public Toggle getWebsocket() {

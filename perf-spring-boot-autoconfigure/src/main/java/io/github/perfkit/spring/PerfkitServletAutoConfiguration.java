@@ -81,6 +81,7 @@ public class PerfkitServletAutoConfiguration {
                 .uriTemplateAttribute(BEST_MATCHING_PATTERN_ATTRIBUTE)
                 .monitoringPath(properties.getServlet().getBasePath())
                 .maxUriTemplates(properties.getServlet().getMaxUriTemplates())
+                .cpuSamplingRate(properties.getServlet().getCpuSamplingRate())
                 .build());
     }
 

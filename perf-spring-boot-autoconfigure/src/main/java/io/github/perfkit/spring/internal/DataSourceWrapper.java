@@ -49,6 +49,14 @@ public final class DataSourceWrapper implements BeanPostProcessor, Ordered {
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("Perfkit: cannot register the health check of the data source '{}'", beanName, e);
             }
+            try {
+                // Statement shapes, slow statements, N+1 and connection use: the dashboard's JDBC panel, /perf/api/jdbc.
+                if (!hub.statusSections().containsKey(wrapped.statusContributor().name())) {
+                    hub.register(wrapped.statusContributor());
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                LOG.warn("Perfkit: cannot register the status section of the data source '{}'", beanName, e);
+            }
             LOG.debug("Perfkit: monitoring the data source '{}'", beanName);
             return wrapped;
         } catch (RuntimeException e) {

@@ -3,9 +3,6 @@ package io.github.perfkit.examples.shop;
 import io.github.perfkit.cache.CacheConfig;
 import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.cache.codec.JsonCodec;
-import io.github.perfkit.core.Perf;
-import io.github.perfkit.core.jdbc.PerfDataSource;
-import io.github.perfkit.core.spi.StatusContributor;
 import io.github.perfkit.examples.shop.data.Records.SalesReport;
 import io.github.perfkit.examples.shop.data.ShopDatabase;
 import io.github.perfkit.examples.shop.problems.MemoryLeak;
@@ -85,27 +82,19 @@ public class ShopApplication {
     }
 
     /**
-     * The seeded database. Its statement statistics (shapes, timings, index hints, N+1 flags) become the status
-     * section {@code jdbc.dataSource}, which the dashboard and {@code /perf/api/jdbc} show: the starter wraps the data
-     * source but does not register that section yet.
+     * The seeded database. The starter wraps its data source: statement statistics (shapes, timings, index hints,
+     * N+1 flags) are the status section {@code jdbc.dataSource}, which the dashboard and {@code /perf/api/jdbc} show.
      *
      * @param jdbc the template over the (Perfkit-wrapped) data source
-     * @param perf the hub
      * @param products number of products
      * @param users number of users
      * @param ordersPerUser orders per user
      * @return the database
      */
     @Bean
-    public ShopDatabase shopDatabase(JdbcTemplate jdbc, Perf perf, @Value("${shop.seed.products:" + DEFAULT_PRODUCTS + "}") int products,
+    public ShopDatabase shopDatabase(JdbcTemplate jdbc, @Value("${shop.seed.products:" + DEFAULT_PRODUCTS + "}") int products,
                                      @Value("${shop.seed.users:" + DEFAULT_USERS + "}") int users,
                                      @Value("${shop.seed.orders-per-user:" + DEFAULT_ORDERS_PER_USER + "}") int ordersPerUser) {
-        if (jdbc.getDataSource() instanceof PerfDataSource monitored) {
-            StatusContributor section = monitored.statusContributor();
-            if (!perf.statusSections().containsKey(section.name())) {
-                perf.register(section);
-            }
-        }
         ShopDatabase db = new ShopDatabase(jdbc);
         db.createAndSeed(products, users, ordersPerUser);
         return db;
@@ -159,18 +148,7 @@ public class ShopApplication {
     }
 
     /**
-     * Perfkit's WebSocket monitoring on the hub's registry (the starter does not define one yet).
-     *
-     * @param perf the hub
-     * @return the monitor
-     */
-    @Bean
-    public WebSocketMonitor webSocketMonitor(Perf perf) {
-        return new WebSocketMonitor(perf.registry());
-    }
-
-    /**
-     * The {@code /ws/stocks} endpoint, measured as channel {@code stocks}.
+     * The {@code /ws/stocks} endpoint, measured as channel {@code stocks} by the starter's {@link WebSocketMonitor}.
      *
      * @param monitor the monitor
      * @param ticker the ticker
