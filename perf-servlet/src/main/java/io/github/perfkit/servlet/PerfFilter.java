@@ -343,9 +343,8 @@ public final class PerfFilter implements Filter {
             Scope scope = ex.scope;
             if (scope != null) {
                 ex.scope = null;
-                String attr = config.uriTemplateAttribute();
-                Object pattern = attr == null ? null : req.getAttribute(attr);
-                String uri = pattern instanceof String p && !p.isEmpty() ? UriTemplates.clip(p) : ex.normalised();
+                String pattern = frameworkPattern(req, ex);
+                String uri = pattern != null ? pattern : ex.normalised();
                 RequestMeters.Endpoint named = ex.named;
                 if (named == null || !named.template().equals(uri)) {
                     scope.tag("uri", uri);
@@ -422,11 +421,23 @@ public final class PerfFilter implements Filter {
         }
     }
 
-    private RequestMeters.Endpoint endpoint(HttpServletRequest req, Exchange ex, int status) {
+    /** The framework's URI pattern for this request (clipped), or null: read once per request. */
+    private @Nullable String frameworkPattern(HttpServletRequest req, Exchange ex) {
+        if (ex.patternRead) {
+            return ex.pattern;
+        }
         String attr = config.uriTemplateAttribute();
         Object pattern = attr == null ? null : req.getAttribute(attr);
-        if (pattern instanceof String p && !p.isEmpty()) {
-            return admit(UriTemplates.clip(p));
+        String p = pattern instanceof String s && !s.isEmpty() ? UriTemplates.clip(s) : null;
+        ex.pattern = p;
+        ex.patternRead = true;
+        return p;
+    }
+
+    private RequestMeters.Endpoint endpoint(HttpServletRequest req, Exchange ex, int status) {
+        String pattern = frameworkPattern(req, ex);
+        if (pattern != null) {
+            return admit(pattern);
         }
         // Without a framework pattern, 404s and redirects are folded so scanners cannot fill the cap.
         if (status == 404) {
@@ -559,6 +570,8 @@ public final class PerfFilter implements Filter {
         volatile InFlightTracker.@Nullable Entry inFlight;
         volatile @Nullable Scope scope;
         volatile RequestMeters.@Nullable Endpoint named;
+        volatile @Nullable String pattern;
+        volatile boolean patternRead;
         private volatile @Nullable String normalised;
         volatile long cpuStart = -1;
         volatile long allocStart = -1;

@@ -287,6 +287,10 @@ class PerfDataSourceTest {
     @Test
     void aSlowStatementBecomesASlowSqlFindingNamingTheMethodThatRanIt() throws SQLException {
         runSlowQuery();
+        runSlowQuery();
+        assertThat(perf.diagnosis().active()).as("two slow executions are logged, not yet a finding")
+                .noneMatch(f -> f.category() == io.github.perfkit.core.findings.FindingCategory.SLOW_SQL);
+        runSlowQuery();
         List<io.github.perfkit.core.findings.Finding> found = perf.diagnosis().active().stream()
                 .filter(f -> f.category() == io.github.perfkit.core.findings.FindingCategory.SLOW_SQL).toList();
         assertThat(found).singleElement().satisfies(f -> {

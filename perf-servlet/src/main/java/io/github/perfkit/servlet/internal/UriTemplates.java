@@ -178,16 +178,6 @@ public final class UriTemplates {
     }
 
     /**
-     * Whether a template is already admitted.
-     *
-     * @param template a template
-     * @return true when known
-     */
-    public boolean isKnown(String template) {
-        return known.contains(template);
-    }
-
-    /**
      * Cuts a framework pattern to {@link #MAX_LENGTH}.
      *
      * @param pattern the pattern

@@ -55,6 +55,8 @@ public final class JdbcRecorder {
     private final ThreadLocal<RequestState> requests = ThreadLocal.withInitial(RequestState::new);
     private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
     private final Set<String> loggedSlow = ConcurrentHashMap.newKeySet();
+    /** Slow executions of one shape before it is a finding. */
+    static final int SLOW_FINDING_MIN_EXECUTIONS = 3;
     private final Map<String, Long> slowReported = new ConcurrentHashMap<>();
     private final Map<String, Long> slowFirstSeen = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
@@ -248,11 +250,16 @@ public final class JdbcRecorder {
     }
 
     /**
-     * Reports a {@link FindingCategory#SLOW_SQL} finding for the shape, named after the application method that ran
-     * it, at most once a second per shape (the finding's last-seen time and evidence are refreshed; it resolves when
+     * Reports a {@link FindingCategory#SLOW_SQL} finding for the shape once it was slow
+     * {@value #SLOW_FINDING_MIN_EXECUTIONS} times, named after the application method that ran it, at most once a
+     * second per shape (the finding's last-seen time and evidence are refreshed; it resolves when
      * the shape stops being slow, like other reported findings).
      */
     private void reportSlow(Shape shape, long nanos) {
+        StatementStats st = shape.stats.snapshot();
+        if (st.slowExecutions() < SLOW_FINDING_MIN_EXECUTIONS) {
+            return; // one slow statement (a migration, a seed, a cold cache) is logged, not a finding
+        }
         long now = perf.clock().wallTime();
         Long last = slowReported.get(shape.text);
         if (last != null && now - last < 1_000) {
@@ -265,7 +272,6 @@ public final class JdbcRecorder {
         String site = callSites.current();
         int paren = site.indexOf('(');
         String culprit = paren > 0 ? site.substring(0, paren) : site;
-        StatementStats st = shape.stats.snapshot();
         String id = Finding.idOf(FindingCategory.SLOW_SQL, culprit, shape.text);
         long firstSeen = slowFirstSeen.computeIfAbsent(id, k -> now);
         Map<String, Object> evidence = new java.util.LinkedHashMap<>();
