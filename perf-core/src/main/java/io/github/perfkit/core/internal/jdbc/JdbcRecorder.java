@@ -273,7 +273,14 @@ public final class JdbcRecorder {
         int paren = site.indexOf('(');
         String culprit = paren > 0 ? site.substring(0, paren) : site;
         String id = Finding.idOf(FindingCategory.SLOW_SQL, culprit, shape.text);
-        long firstSeen = slowFirstSeen.computeIfAbsent(id, k -> now);
+        Long first = slowFirstSeen.get(id);
+        if (first == null) {
+            first = now;
+            if (slowFirstSeen.size() < config.maxShapes()) {
+                slowFirstSeen.putIfAbsent(id, now);
+            }
+        }
+        long firstSeen = first;
         Map<String, Object> evidence = new java.util.LinkedHashMap<>();
         evidence.put("lastMillis", TimeUnit.NANOSECONDS.toMillis(nanos));
         evidence.put("thresholdMillis", config.slowThreshold().toMillis());
