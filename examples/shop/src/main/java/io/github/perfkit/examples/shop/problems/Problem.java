@@ -21,7 +21,7 @@ public enum Problem {
     /** Recommendations computed by busy hashing in {@code Recommendations.similarityByHashing}. */
     CPU_SPIKE("cpu-spike", "GET /api/products/{id}/recommendations: busy SHA-256 hashing in similarityByHashing"),
     /** Stock reservations serialised on one shared monitor with work inside. */
-    LOCK_CONTENTION("lock-contention", "POST /api/inventory/{id}/reserve: every reservation holds one global lock for ~5 ms"),
+    LOCK_CONTENTION("lock-contention", "POST /api/inventory/{id}/reserve: every reservation holds one global lock for ~25 ms"),
     /** The sales report recomputed on every request instead of read from its {@code @Cached} twin. */
     UNCACHED_REPORT("uncached-report", "GET /api/reports/sales: aggregated over every order line on each request");
 

@@ -8,15 +8,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stock reservations. With {@link Problem#LOCK_CONTENTION} on, every reservation holds one global monitor while it
- * "checks the warehouse" (about 5 ms), so concurrent reservations queue behind each other in
+ * "checks the warehouse" (about 25 ms), so concurrent reservations queue behind each other in
  * {@link #reserveUnderGlobalLock}; off, the database's row update is the only synchronisation.
  *
  * <p>Thread-safe.
  */
 public final class Inventory {
 
-    /** Time a reservation spends inside the global lock while the problem is on. */
-    public static final long WAREHOUSE_CHECK_NANOS = 5_000_000;
+    /**
+     * Time a reservation spends inside the global lock while the problem is on: long enough that a reservation
+     * queued behind another waits past the 20 ms from which the JVM records a monitor wait (JFR's
+     * {@code JavaMonitorEnter} threshold the continuous diagnosis uses).
+     */
+    public static final long WAREHOUSE_CHECK_NANOS = 25_000_000;
 
     private final Object warehouseLock = new Object();
     private final ShopDatabase db;
