@@ -23,6 +23,7 @@ import io.github.perfkit.servlet.internal.Csrf;
 import io.github.perfkit.servlet.internal.DiagnosticsEndpoints;
 import io.github.perfkit.servlet.internal.Params;
 import io.github.perfkit.servlet.internal.Paths;
+import io.github.perfkit.servlet.internal.PlainPaths;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -219,15 +220,6 @@ public class PerfEndpointsServlet extends HttpServlet {
     }
 
     /**
-     * The configuration.
-     *
-     * @return the configuration this servlet was built with
-     */
-    public PerfEndpointsConfig config() {
-        return config;
-    }
-
-    /**
      * Whether a request's canonical path is under this servlet's base path.
      *
      * @param req the request
@@ -236,6 +228,18 @@ public class PerfEndpointsServlet extends HttpServlet {
     public boolean handles(HttpServletRequest req) {
         Objects.requireNonNull(req, "req");
         try {
+            // Plain paths (the filter asks for every request): the same answer without building canonical forms.
+            String uri = req.getRequestURI();
+            String context = req.getContextPath();
+            if (uri != null && PlainPaths.isPlain(uri)) {
+                if (context == null || context.isEmpty()) {
+                    return PlainPaths.below(uri, 0, config.basePath());
+                }
+                if (PlainPaths.isPlain(context) && context.charAt(context.length() - 1) != '/') {
+                    return PlainPaths.below(uri, 0, context.toLowerCase(java.util.Locale.ROOT))
+                            && uri.length() > context.length() && PlainPaths.below(uri, context.length(), config.basePath());
+                }
+            }
             String ctx = Paths.canonical(req.getContextPath() == null ? "" : req.getContextPath());
             String rest = Paths.below(Paths.canonical(req.getRequestURI() == null ? "/" : req.getRequestURI()), ctx);
             return rest != null && Paths.below(rest, config.basePath()) != null;

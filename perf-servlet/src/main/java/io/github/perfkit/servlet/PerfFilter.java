@@ -206,7 +206,7 @@ public final class PerfFilter implements Filter {
             return;
         }
         PerfEndpointsServlet served = endpoints;
-        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && servedBy(served, req)) {
+        if (served != null && req.getDispatcherType() == DispatcherType.REQUEST && served.handles(req)) {
             served.service(req, res);
             return;
         }
@@ -514,22 +514,6 @@ public final class PerfFilter implements Filter {
             return config.staticExtensions().contains(ext);
         }
         return false;
-    }
-
-    /** Whether the endpoints serve this request: {@link PerfEndpointsServlet#handles}, without allocating for plain paths. */
-    private static boolean servedBy(PerfEndpointsServlet served, HttpServletRequest req) {
-        String uri = req.getRequestURI();
-        String ctx = req.getContextPath();
-        if (uri != null && PlainPaths.isPlain(uri)) {
-            if (ctx == null || ctx.isEmpty()) {
-                return PlainPaths.below(uri, 0, served.config().basePath());
-            }
-            if (PlainPaths.isPlain(ctx) && ctx.charAt(ctx.length() - 1) != '/') {
-                return PlainPaths.below(uri, 0, ctx.toLowerCase(Locale.ROOT)) && uri.length() > ctx.length()
-                        && PlainPaths.below(uri, ctx.length(), served.config().basePath());
-            }
-        }
-        return served.handles(req);
     }
 
     private void restoreMdc(String key, @Nullable String previous) {
