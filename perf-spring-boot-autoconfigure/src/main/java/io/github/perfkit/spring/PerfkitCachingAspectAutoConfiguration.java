@@ -9,7 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
 
 /**
@@ -52,6 +54,7 @@ public class PerfkitCachingAspectAutoConfiguration {
      * @return the advisor
      */
     @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean(name = "perfCachingAdvisor")
     public static Advisor perfCachingAdvisor(org.springframework.beans.factory.ObjectProvider<PerfCachingAspect> interceptor) {
         return new DefaultPointcutAdvisor(PerfCachingAspect.POINTCUT,

@@ -19,10 +19,10 @@ import io.github.perfkit.alerts.detect.ErrorRateRule;
 import io.github.perfkit.alerts.detect.FindingsRule;
 import io.github.perfkit.alerts.detect.MemoryLeakDetector;
 import io.github.perfkit.alerts.detect.ThreadLeakDetector;
+import io.github.perfkit.alerts.internal.DefaultRules;
 import io.github.perfkit.core.Perf;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,12 +70,18 @@ public final class RuleLoader {
     /** Classpath location of the default rule set. */
     public static final String DEFAULT_RULES_RESOURCE = "/io/github/perfkit/alerts/default-rules.yaml";
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Set<String> COMMON = Set.of("name", "type", "level", "for", "escalation",
             "suggestedActions", "enabled");
 
     private RuleLoader() {
+    }
+
+    /** The YAML mapper, created on first parse (not by {@link #defaults()}). */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+
+        private Yaml() {}
     }
 
     /**
@@ -86,14 +92,8 @@ public final class RuleLoader {
      * @return the rules, in file order
      */
     public static List<AlertRule> defaults() {
-        try (InputStream in = RuleLoader.class.getResourceAsStream(DEFAULT_RULES_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("default rules resource missing: " + DEFAULT_RULES_RESOURCE);
-            }
-            return read(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + DEFAULT_RULES_RESOURCE, e);
-        }
+        // Built in code (DefaultRules): the same rules as the resource, without a YAML parser on the start-up path.
+        return DefaultRules.create();
     }
 
     /**
@@ -135,7 +135,7 @@ public final class RuleLoader {
      */
     public static List<AlertRule> parse(String text) {
         try {
-            return build(YAML.readTree(text), new ArrayList<>());
+            return build(Yaml.MAPPER.readTree(text), new ArrayList<>());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("rules are not valid YAML/JSON: " + e.getOriginalMessage(), e);
         }
@@ -151,7 +151,7 @@ public final class RuleLoader {
      */
     public static List<AlertRule> read(InputStream in) throws IOException {
         try {
-            return build(YAML.readTree(in), new ArrayList<>());
+            return build(Yaml.MAPPER.readTree(in), new ArrayList<>());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("rules are not valid YAML/JSON: " + e.getOriginalMessage(), e);
         }
@@ -170,7 +170,7 @@ public final class RuleLoader {
         List<String> disabled = new ArrayList<>();
         List<AlertRule> overrides;
         try {
-            overrides = build(YAML.readTree(overridesText), disabled);
+            overrides = build(Yaml.MAPPER.readTree(overridesText), disabled);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("rules are not valid YAML/JSON: " + e.getOriginalMessage(), e);
         }

@@ -45,7 +45,7 @@ public final class AlertsSetup {
      */
     public static List<AlertRule> rules(PerfkitProperties.Alerts alerts, ResourceLoader resources) {
         List<AlertRule> rules = alerts.isDefaultRules()
-                ? DefaultRulesPreloader.take().orElseGet(RuleLoader::defaults) : List.of();
+                ? RuleLoader.defaults() : List.of();
         String file = alerts.getRulesFile();
         if (file != null) {
             Resource resource = resources.getResource(file);

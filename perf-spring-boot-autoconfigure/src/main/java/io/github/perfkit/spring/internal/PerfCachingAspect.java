@@ -38,9 +38,12 @@ import org.springframework.boot.convert.DurationStyle;
  */
 public final class PerfCachingAspect implements MethodInterceptor {
 
-    /** Methods annotated with {@link Cached} or {@link CacheInvalidate} (plain Spring AOP annotation matching). */
-    public static final Pointcut POINTCUT = new ComposablePointcut(new AnnotationMatchingPointcut(null, Cached.class, true))
-            .union(new AnnotationMatchingPointcut(null, CacheInvalidate.class, true));
+    /** Methods annotated with {@link Cached} or {@link CacheInvalidate} (plain Spring AOP annotation matching,
+     * after a cached per-class scan rejects classes without them). */
+    public static final Pointcut POINTCUT = new ComposablePointcut(
+            new AnnotatedClassFilter(Cached.class, CacheInvalidate.class))
+            .intersection(new ComposablePointcut(new AnnotationMatchingPointcut(null, Cached.class, true))
+                    .union(new AnnotationMatchingPointcut(null, CacheInvalidate.class, true)));
 
     private static final Logger LOG = LoggerFactory.getLogger(PerfCachingAspect.class);
 

@@ -59,8 +59,6 @@ class ArchitectureTest {
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
                 .and().doNotHaveSimpleName("AlertsSetup")
-                // guarded by ClassUtils.isPresent(RuleLoader) before it touches perf-alerts
-                .and().haveNameNotMatching(".*\\.DefaultRulesPreloader(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.alerts..")
                 .check(spring);
     }

@@ -1,0 +1,85 @@
+package io.github.perfkit.spring.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.perfkit.cache.annotation.CacheInvalidate;
+import io.github.perfkit.cache.annotation.Cached;
+import io.micrometer.core.annotation.Timed;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+
+/** The cached class pre-check in front of Perfkit's advisors finds the annotations wherever Spring's pointcut would. */
+class AnnotatedClassFilterTest {
+
+    interface Api {
+        @Timed
+        void call();
+    }
+
+    static class ViaInterface implements Api {
+        @Override
+        public void call() {}
+    }
+
+    static class OnMethod {
+        @Timed("x")
+        public void work() {}
+    }
+
+    static class Subclass extends OnMethod {}
+
+    @Timed
+    static class OnClass {
+        public void work() {}
+    }
+
+    @Retention(RetentionPolicy.RUNTIME)
+    @Timed
+    @interface MyTimed {}
+
+    static class MetaAnnotated {
+        @MyTimed
+        public void work() {}
+    }
+
+    static class Plain {
+        @Deprecated
+        public void work() {}
+    }
+
+    static class Invalidating {
+        @CacheInvalidate(cache = "c", pattern = "k:*")
+        public void evict() {}
+    }
+
+    @Test
+    void findsTheAnnotationWhereverSpringWould() {
+        AnnotatedClassFilter timed = new AnnotatedClassFilter(Timed.class);
+        assertThat(timed.matches(ViaInterface.class)).isTrue();
+        assertThat(timed.matches(OnMethod.class)).isTrue();
+        assertThat(timed.matches(Subclass.class)).isTrue();
+        assertThat(timed.matches(OnClass.class)).isTrue();
+        assertThat(timed.matches(MetaAnnotated.class)).isTrue();
+        assertThat(timed.matches(Plain.class)).isFalse();
+        assertThat(timed.matches(String.class)).isFalse();
+        assertThat(timed.matches(Invalidating.class)).isFalse();
+
+        AnnotatedClassFilter caching = new AnnotatedClassFilter(Cached.class, CacheInvalidate.class);
+        assertThat(caching.matches(Invalidating.class)).isTrue();
+        assertThat(caching.matches(OnMethod.class)).isFalse();
+    }
+
+    @Test
+    void pointcutsStillMatchPerMethod() throws Exception {
+        Method work = OnMethod.class.getMethod("work");
+        assertThat(AopUtils.canApply(PerfTimedAspect.POINTCUT, OnMethod.class)).isTrue();
+        assertThat(PerfTimedAspect.POINTCUT.getMethodMatcher().matches(work, OnMethod.class)).isTrue();
+        assertThat(AopUtils.canApply(PerfTimedAspect.POINTCUT, ViaInterface.class)).isTrue();
+        assertThat(AopUtils.canApply(PerfTimedAspect.POINTCUT, Plain.class)).isFalse();
+        assertThat(AopUtils.canApply(PerfCachingAspect.POINTCUT, Invalidating.class)).isTrue();
+        assertThat(AopUtils.canApply(PerfCachingAspect.POINTCUT, Plain.class)).isFalse();
+    }
+}
