@@ -202,6 +202,21 @@ public final class FilterThroughput {
                     dRate, dP99, t.cpuMicrosPerRequest(), dCpu);
         }
         out.printf("requests: %s; errors: %s%n", counts(targets, true), counts(targets, false));
+        if (base != null) {
+            // Rounds drift together (the machine's speed changes over minutes): the ratio to the no-filter run of
+            // the same round cancels that drift.
+            for (Target t : targets.values()) {
+                if (t == base) {
+                    continue;
+                }
+                List<Double> ratios = new ArrayList<>();
+                for (int r = 0; r < t.rates.size() && r < base.rates.size(); r++) {
+                    ratios.add(100 * (t.rates.get(r) / base.rates.get(r) - 1));
+                }
+                out.printf(Locale.ROOT, "paired req/s vs none (same round): %s median %+.1f %% (%s)%n", t.variant.label,
+                        median(ratios), ratios.stream().map(d -> String.format(Locale.ROOT, "%+.1f", d)).toList());
+            }
+        }
     }
 
     private static long processCpuNanos() {

@@ -31,6 +31,19 @@ public interface Scope extends AutoCloseable {
     Scope tag(String key, String value);
 
     /**
+     * Adds a numeric tag to this scope's node in the current profile tree, like {@link #tag(String, String)} but
+     * without formatting the number on the hot path: it is kept as a number and formatted only if the tree is
+     * kept (slow or sampled request).
+     *
+     * @param key tag key, not null
+     * @param value tag value
+     * @return this scope
+     */
+    default Scope tag(String key, long value) {
+        return tag(key, Long.toString(value));
+    }
+
+    /**
      * Nanoseconds elapsed since this scope started, or 0 for a no-op scope.
      *
      * @return elapsed time in nanoseconds

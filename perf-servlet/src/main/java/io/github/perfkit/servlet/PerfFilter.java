@@ -68,7 +68,13 @@ public final class PerfFilter implements Filter {
     public static final String REQUEST_ID_ATTRIBUTE = PerfFilter.class.getName() + ".requestId";
 
     private static final Logger LOG = LoggerFactory.getLogger(PerfFilter.class);
-    private static final String STATE_ATTRIBUTE = PerfFilter.class.getName() + ".state";
+    /**
+     * The exchange being measured on this thread, so a second pass through a Perfkit filter within the same
+     * dispatch (the filter mapped twice) only passes through. A thread-local instead of a request attribute: the
+     * containers' attribute maps cost more than the rest of the start of a measurement. Cleared (set to null, the
+     * entry holds nothing) when the dispatch returns.
+     */
+    private static final ThreadLocal<@Nullable Exchange> MEASURING = new ThreadLocal<>();
     private static final String NOT_FOUND = "NOT_FOUND";
     private static final String REDIRECTION = "REDIRECTION";
     private static final String NONE = "none";
@@ -210,7 +216,7 @@ public final class PerfFilter implements Filter {
             served.service(req, res);
             return;
         }
-        if (req.getAttribute(STATE_ATTRIBUTE) != null || req.getDispatcherType() != DispatcherType.REQUEST) {
+        if (req.getDispatcherType() != DispatcherType.REQUEST || MEASURING.get() != null) {
             passThrough(req, res, chain);
             return;
         }
@@ -220,12 +226,14 @@ public final class PerfFilter implements Filter {
             return;
         }
         Throwable error = null;
+        MEASURING.set(ex);
         try {
             chain.doFilter(req, ex.response);
         } catch (IOException | ServletException | RuntimeException | Error e) {
             error = e;
             throw e;
         } finally {
+            MEASURING.set(null);
             end(ex, req, error);
         }
     }
@@ -277,7 +285,6 @@ public final class PerfFilter implements Filter {
             ex.startNanos = System.nanoTime();
             entry = inFlight.start(id, RequestMeters.methodName(method), path, ex.startNanos);
             ex.inFlight = entry;
-            req.setAttribute(STATE_ATTRIBUTE, ex);
             if (config.threadUsage()) {
                 ex.allocStart = threadUsage.allocatedBytes();
                 double rate = config.cpuSamplingRate();
@@ -291,7 +298,6 @@ public final class PerfFilter implements Filter {
             failed("starting the request's measurement", e);
             // Undo what was set so a half-started measurement leaks nothing into later requests.
             try {
-                req.removeAttribute(STATE_ATTRIBUTE);
                 if (entry != null) {
                     inFlight.end(entry);
                 }
@@ -350,10 +356,10 @@ public final class PerfFilter implements Filter {
                     scope.tag("uri", uri);
                 }
                 if (ex.cpuNanos >= 0) {
-                    scope.tag("cpuMicros", Long.toString(ex.cpuNanos / 1_000));
+                    scope.tag("cpuMicros", ex.cpuNanos / 1_000);
                 }
                 if (ex.allocBytes >= 0) {
-                    scope.tag("allocatedBytes", Long.toString(ex.allocBytes));
+                    scope.tag("allocatedBytes", ex.allocBytes);
                 }
                 scope.close();
             }
@@ -388,7 +394,9 @@ public final class PerfFilter implements Filter {
         }
         try {
             int status = ex.response.getStatus();
-            Throwable t = error != null ? error : errorAttribute(req);
+            // A framework that handled an exception itself leaves it in the error attribute: read only for error
+            // responses (a handled exception answered with a success is a success).
+            Throwable t = error != null ? error : status >= 400 ? errorAttribute(req) : null;
             if (t != null && status < 400) {
                 // The container turns an escaping exception into a 500.
                 status = 500;
@@ -405,7 +413,9 @@ public final class PerfFilter implements Filter {
                         exception.isEmpty() ? t.getClass().getName() : exception).record(nanos, TimeUnit.NANOSECONDS);
             }
             RequestMeters.Meters m = endpoint.meters(ex.method);
-            long requestSize = req.getContentLengthLong();
+            // GET and HEAD carry no body in practice: their Content-Length is not looked up (a header search).
+            long requestSize = ex.method == RequestMeters.GET || ex.method == RequestMeters.HEAD
+                    ? -1 : req.getContentLengthLong();
             if (requestSize >= 0) {
                 m.requestSize().record(requestSize);
             }
@@ -549,18 +559,21 @@ public final class PerfFilter implements Filter {
         final String path;
         final @Nullable String previousMdc;
         final CountingResponse response;
+        // Only `recorded` is contended (dispatch end vs async completion). The other fields are written by the
+        // dispatch thread before the chain returns and read after: the container orders an async completion after
+        // the dispatch (Servlet spec, AsyncContext), so plain fields are enough and cost no fences per request.
         volatile int recorded;
-        volatile long startNanos;
-        volatile InFlightTracker.@Nullable Entry inFlight;
-        volatile @Nullable Scope scope;
-        volatile RequestMeters.@Nullable Endpoint named;
-        volatile @Nullable String pattern;
-        volatile boolean patternRead;
-        private volatile @Nullable String normalised;
-        volatile long cpuStart = -1;
-        volatile long allocStart = -1;
-        volatile long cpuNanos = -1;
-        volatile long allocBytes = -1;
+        long startNanos;
+        InFlightTracker.@Nullable Entry inFlight;
+        @Nullable Scope scope;
+        RequestMeters.@Nullable Endpoint named;
+        @Nullable String pattern;
+        boolean patternRead;
+        private @Nullable String normalised;
+        long cpuStart = -1;
+        long allocStart = -1;
+        long cpuNanos = -1;
+        long allocBytes = -1;
 
         Exchange(String id, int method, String path, @Nullable String previousMdc, CountingResponse response) {
             this.id = id;

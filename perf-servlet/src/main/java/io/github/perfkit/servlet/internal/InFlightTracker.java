@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +27,7 @@ public final class InFlightTracker {
     public static final int PROBES = 64;
 
     private final AtomicReferenceArray<@Nullable Entry> slots;
-    private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder active = new LongAdder();
 
     /**
      * @param max number of slots, at least 1
@@ -46,7 +46,8 @@ public final class InFlightTracker {
         final String path;
         final long startNanos;
         final Thread thread;
-        volatile String template = "";
+        // Written once by the request's thread, read by snapshots: a racy read of an immutable String is safe.
+        String template = "";
         int slot = -1;
 
         Entry(String requestId, String method, String path, long startNanos, Thread thread) {
@@ -76,7 +77,7 @@ public final class InFlightTracker {
         String p = path.length() > MAX_PATH ? path.substring(0, MAX_PATH) : path;
         Thread thread = Thread.currentThread();
         Entry e = new Entry(requestId, method, p, startNanos, thread);
-        active.incrementAndGet();
+        active.increment();
         int n = slots.length();
         int i = Math.floorMod(System.identityHashCode(thread) * 0x9E3779B9, n);
         for (int k = Math.min(PROBES, n); k > 0; k--) {
@@ -95,7 +96,7 @@ public final class InFlightTracker {
      * @param e the entry {@link #start} returned
      */
     public void end(Entry e) {
-        active.decrementAndGet();
+        active.decrement();
         int i = e.slot;
         if (i >= 0) {
             slots.compareAndSet(i, e, null);
@@ -104,7 +105,7 @@ public final class InFlightTracker {
 
     /** @return requests in flight, counting those not kept */
     public int active() {
-        return active.get();
+        return (int) Math.max(0, active.sum());
     }
 
     /**

@@ -51,6 +51,11 @@ public final class RequestMeters {
         }
     }
 
+    /** {@link #methodIndex} of GET. */
+    public static final int GET = 0;
+    /** {@link #methodIndex} of HEAD. */
+    public static final int HEAD = 5;
+
     /**
      * The index of a request method: one of the nine standard methods, else {@code OTHER}, or
      * {@code UNKNOWN} for none.

@@ -81,6 +81,14 @@ final class DefaultScope implements Scope {
     }
 
     @Override
+    public Scope tag(String key, long value) {
+        if (node >= 0 && owner.isOwnerThread() && state() == OPEN) {
+            owner.tagNode(node, key, value);
+        }
+        return this;
+    }
+
+    @Override
     public long elapsedNanos() {
         int s = state();
         return s == OPEN || s == DETACHED ? System.nanoTime() - startNanos : 0;

@@ -19,12 +19,21 @@ import org.jspecify.annotations.Nullable;
  */
 final class ProfileBuilder {
 
+    /** Most extra tags kept per request (over all its nodes). */
+    static final int MAX_TAGS = 256;
+
     private final DefaultOperation[] op;
     private final long[] start;
     private final long[] duration;
     private final int[] parent;
     private final int[] queries;
-    private final Object[] extraTags; // lazily, per node: String[] key/value pairs
+    // Extra tags of the current request's nodes, appended in place (no allocation per tag): node, key and value
+    // (a String, or null for the number in tagNumbers). At most MAX_TAGS per request; more are dropped.
+    private final int[] tagNodes;
+    private final String[] tagKeys;
+    private final @Nullable String[] tagValues;
+    private final long[] tagNumbers;
+    private int tagCount;
     private int count;
     private int dropped;
     boolean sampled;
@@ -38,7 +47,11 @@ final class ProfileBuilder {
         duration = new long[capacity];
         parent = new int[capacity];
         queries = new int[capacity];
-        extraTags = new Object[capacity];
+        int maxTags = Math.min(MAX_TAGS, Math.max(8, capacity * 2));
+        tagNodes = new int[maxTags];
+        tagKeys = new String[maxTags];
+        tagValues = new String[maxTags];
+        tagNumbers = new long[maxTags];
     }
 
     int begin(DefaultOperation root, long startNanos) {
@@ -61,7 +74,6 @@ final class ProfileBuilder {
         duration[i] = -1;
         parent[i] = parentNode;
         queries[i] = 0;
-        extraTags[i] = null;
         return i;
     }
 
@@ -70,11 +82,28 @@ final class ProfileBuilder {
     }
 
     void tag(int node, String key, String value) {
-        String[] old = (String[]) extraTags[node];
-        String[] now = old == null ? new String[2] : Arrays.copyOf(old, old.length + 2);
-        now[now.length - 2] = key;
-        now[now.length - 1] = value;
-        extraTags[node] = now;
+        int t = nextTag(node, key);
+        if (t >= 0) {
+            tagValues[t] = value;
+        }
+    }
+
+    void tag(int node, String key, long value) {
+        int t = nextTag(node, key);
+        if (t >= 0) {
+            tagValues[t] = null;
+            tagNumbers[t] = value;
+        }
+    }
+
+    private int nextTag(int node, String key) {
+        if (tagCount == tagKeys.length) {
+            return -1;
+        }
+        int t = tagCount++;
+        tagNodes[t] = node;
+        tagKeys[t] = key;
+        return t;
     }
 
     void addQuery(int node) {
@@ -86,7 +115,9 @@ final class ProfileBuilder {
     void reset() {
         ref = null;
         Arrays.fill(op, 0, count, null);
-        Arrays.fill(extraTags, 0, count, null);
+        Arrays.fill(tagKeys, 0, tagCount, null);
+        Arrays.fill(tagValues, 0, tagCount, null);
+        tagCount = 0;
         count = 0;
         dropped = 0;
     }
@@ -95,10 +126,22 @@ final class ProfileBuilder {
         @SuppressWarnings("unchecked")
         List<ProfileNode>[] children = new List[count];
         ProfileNode[] nodes = new ProfileNode[count];
+        @SuppressWarnings("unchecked")
+        Map<String, String>[] extra = new Map[count];
+        for (int t = 0; t < tagCount; t++) {
+            int n = tagNodes[t];
+            if (n >= 0 && n < count) {
+                if (extra[n] == null) {
+                    extra[n] = new LinkedHashMap<>();
+                }
+                String value = tagValues[t];
+                extra[n].put(tagKeys[t], value != null ? value : Long.toString(tagNumbers[t]));
+            }
+        }
         // Children have higher indexes than their parents: build bottom-up.
         for (int i = count - 1; i >= 0; i--) {
             List<ProfileNode> kids = children[i] == null ? List.of() : reverse(children[i]);
-            nodes[i] = new ProfileNode(op[i].name(), start[i] - start[0], duration[i], tagsOf(i), queries[i], kids);
+            nodes[i] = new ProfileNode(op[i].name(), start[i] - start[0], duration[i], tagsOf(i, extra[i]), queries[i], kids);
             int p = parent[i];
             if (p >= 0) {
                 if (children[p] == null) {
@@ -111,16 +154,13 @@ final class ProfileBuilder {
                 keptBySampling);
     }
 
-    private Map<String, String> tagsOf(int i) {
+    private Map<String, String> tagsOf(int i, @Nullable Map<String, String> extra) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (Tag t : op[i].tags()) {
             tags.put(t.getKey(), t.getValue());
         }
-        String[] extra = (String[]) extraTags[i];
         if (extra != null) {
-            for (int k = 0; k < extra.length; k += 2) {
-                tags.put(extra[k], extra[k + 1]);
-            }
+            tags.putAll(extra);
         }
         return tags;
     }

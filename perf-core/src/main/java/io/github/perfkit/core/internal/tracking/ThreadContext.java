@@ -231,6 +231,10 @@ final class ThreadContext {
         profile.tag(node, key, value);
     }
 
+    void tagNode(int node, String key, long value) {
+        profile.tag(node, key, value);
+    }
+
     /** Owner only: the profile arrays, allocated on the thread's first request. */
     ProfileBuilder profile() {
         ProfileBuilder p = profile;
