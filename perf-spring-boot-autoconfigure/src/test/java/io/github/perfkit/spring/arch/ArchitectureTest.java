@@ -44,6 +44,8 @@ class ArchitectureTest {
                 .and().doNotHaveSimpleName("PerfkitSecurityAutoConfiguration")
                 .and().doNotHaveSimpleName("PerfkitRequestMatcher")
                 .and().doNotHaveSimpleName("PerfkitWebSocketAutoConfiguration")
+                // touched only after ClassUtils.isPresent(PerfFilter)
+                .and().haveNameNotMatching(".*\\.PerfkitPreinitializer\\$Servlet")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.servlet..", "jakarta.servlet..")
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitCacheAutoConfiguration")
@@ -59,6 +61,8 @@ class ArchitectureTest {
                 .check(spring);
         noClasses().that().doNotHaveSimpleName("PerfkitAlertsAutoConfiguration")
                 .and().doNotHaveSimpleName("AlertsSetup")
+                // touched only after ClassUtils.isPresent(RuleLoader)
+                .and().haveNameNotMatching(".*\\.PerfkitPreinitializer\\$Alerts")
                 .should().dependOnClassesThat().resideInAnyPackage("io.github.perfkit.alerts..")
                 .check(spring);
     }

@@ -1,0 +1,99 @@
+package io.github.perfkit.spring.internal;
+
+import io.github.perfkit.core.Perf;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Loads and initialises the classes Perfkit's beans will need (Micrometer's meters and Prometheus registry, the hub,
+ * its tracker and history, the filter, the default alert rules) on a short-lived daemon thread as soon as the
+ * application's environment is prepared, the way Spring Boot's own {@code BackgroundPreinitializer} does for its
+ * libraries: the class loading then overlaps Spring's configuration work instead of lengthening the creation of
+ * Perfkit's beans on the start-up thread. It builds throwaway objects on a registry of its own and closes them;
+ * nothing is shared with the application. Skipped when {@code perfkit.enabled=false} or
+ * {@code spring.backgroundpreinitializer.ignore=true} (Spring Boot's switch for the same idea). Registered in
+ * {@code META-INF/spring.factories}; never throws.
+ *
+ * <p>Thread-safe.
+ */
+public final class PerfkitPreinitializer implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PerfkitPreinitializer.class);
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final ClassLoader LOADER = PerfkitPreinitializer.class.getClassLoader();
+
+    /** Creates the listener; called by Spring. */
+    public PerfkitPreinitializer() {}
+
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+        try {
+            Environment env = event.getEnvironment();
+            if ("false".equals(lower(env.getProperty("perfkit.enabled")))
+                    || Boolean.getBoolean("spring.backgroundpreinitializer.ignore")
+                    || "true".equals(lower(env.getProperty("spring.backgroundpreinitializer.ignore")))
+                    || Runtime.getRuntime().availableProcessors() < 2
+                    || !STARTED.compareAndSet(false, true)) {
+                return;
+            }
+            boolean alerts = !"false".equals(lower(env.getProperty("perfkit.alerts.enabled")));
+            Thread t = new Thread(() -> preinitialize(alerts), "perfkit-preinit");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            t.start();
+        } catch (RuntimeException e) {
+            LOG.debug("Perfkit: classes not preinitialized", e);
+        }
+    }
+
+    private static String lower(String value) {
+        return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void preinitialize(boolean alerts) {
+        try {
+            OwnRegistry.create().close();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            try (Perf perf = Perf.builder().registry(registry).autoTick(false).systemMetrics(false).jvmMetrics(false)
+                    .build()) {
+                perf.tracker().operation("perfkit.preinit").start().close();
+                if (ClassUtils.isPresent("io.github.perfkit.servlet.PerfFilter", LOADER)) {
+                    Servlet.preinitialize(perf);
+                }
+            }
+            registry.close();
+            if (alerts && ClassUtils.isPresent("io.github.perfkit.alerts.config.RuleLoader", LOADER)) {
+                Alerts.preinitialize();
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("Perfkit: preinitializing classes failed (start-up goes on; they load when needed)", e);
+        }
+    }
+
+    /** Touches perf-servlet only when it is on the class path. */
+    private static final class Servlet {
+        private Servlet() {}
+
+        static void preinitialize(Perf perf) {
+            new io.github.perfkit.servlet.PerfFilter(perf, io.github.perfkit.servlet.PerfFilterConfig.ofDefaults());
+            io.github.perfkit.servlet.PerfEndpointsConfig.ofDefaults();
+        }
+    }
+
+    /** Touches perf-alerts only when it is on the class path. */
+    private static final class Alerts {
+        private Alerts() {}
+
+        static void preinitialize() {
+            io.github.perfkit.alerts.config.RuleLoader.defaults();
+        }
+    }
+}
