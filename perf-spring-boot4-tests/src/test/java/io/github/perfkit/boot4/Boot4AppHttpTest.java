@@ -36,7 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
         properties = {"perfkit.system-metrics=false", "perfkit.diagnosis.enabled=false",
                 "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.show-details=always",
-                "perfkit.health.spring.refresh-interval=200ms"})
+                "perfkit.health.spring.refresh-interval=200ms",
+                // spring-boot-data-redis is on this module's test class path for Boot4RedisConnectionTest: no Redis here
+                "spring.autoconfigure.exclude=org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration"})
 class Boot4AppHttpTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
