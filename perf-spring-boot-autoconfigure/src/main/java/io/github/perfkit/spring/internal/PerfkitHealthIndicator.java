@@ -2,11 +2,7 @@ package io.github.perfkit.spring.internal;
 
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.core.health.HealthReport;
-import io.github.perfkit.core.health.HealthResult;
 import io.github.perfkit.core.health.HealthStatus;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -37,30 +33,8 @@ public final class PerfkitHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         HealthReport report = perf.health().checkAll();
-        HealthStatus overall = HealthStatus.UP;
-        for (Map.Entry<String, HealthResult> e : report.components().entrySet()) {
-            if (!e.getKey().startsWith(SpringHealthBridge.PREFIX)) {
-                overall = worse(overall, e.getValue().status());
-            }
-        }
-        builder.status(status(overall));
-        for (Map.Entry<String, HealthResult> e : report.components().entrySet()) {
-            if (e.getKey().startsWith(SpringHealthBridge.PREFIX)) {
-                // Spring's own contributors, bridged into Perfkit: Actuator already reports them.
-                continue;
-            }
-            Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("status", e.getValue().status().name().toUpperCase(Locale.ROOT));
-            detail.put("message", e.getValue().message());
-            builder.withDetail(e.getKey(), detail);
-        }
-    }
-
-    private static HealthStatus worse(HealthStatus a, HealthStatus b) {
-        if (a == HealthStatus.DOWN || b == HealthStatus.DOWN) {
-            return HealthStatus.DOWN;
-        }
-        return a == HealthStatus.DEGRADED || b == HealthStatus.DEGRADED ? HealthStatus.DEGRADED : HealthStatus.UP;
+        builder.status(status(HealthContributorSync.overall(report)));
+        builder.withDetails(HealthContributorSync.details(report));
     }
 
     static Status status(HealthStatus status) {

@@ -1,22 +1,12 @@
 package io.github.perfkit.spring.internal;
 
 import io.github.perfkit.core.Perf;
-import io.github.perfkit.core.health.HealthGroup;
 import io.github.perfkit.core.health.HealthResult;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.actuate.health.CompositeHealthContributor;
@@ -25,7 +15,6 @@ import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.actuate.health.HealthContributorRegistry;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.NamedContributor;
-import org.springframework.boot.actuate.health.Status;
 
 /**
  * Spring → Perfkit health: once the context's singletons exist, registers one Perfkit readiness check per
@@ -37,28 +26,22 @@ import org.springframework.boot.actuate.health.Status;
  * OUT_OF_SERVICE → DOWN, Perfkit's DEGRADED → DEGRADED, UNKNOWN and custom codes → UP with the code as message. Only
  * the status and, for a failure, the {@code error} detail are carried over (other details may be sensitive).
  *
+ * <p>The registry-independent part is {@link HealthContributorSync}, shared with the Boot 4 bridge.
+ *
  * <p>Thread-safe: synchronisation with Spring's registry is serialised; the checks are run by Perfkit's health
  * registry.
  */
 public final class SpringHealthBridge implements SmartInitializingSingleton, AutoCloseable {
 
     /** Prefix of the bridged checks' names. */
-    public static final String PREFIX = "spring.";
+    public static final String PREFIX = HealthContributorSync.PREFIX;
     /** Bound on bridged contributors. */
-    public static final int MAX_BRIDGED = 64;
+    public static final int MAX_BRIDGED = HealthContributorSync.MAX_BRIDGED;
 
-    private static final Logger LOG = LoggerFactory.getLogger(SpringHealthBridge.class);
     private static final int MAX_DEPTH = 8;
 
-    private final Perf perf;
     private final ObjectProvider<HealthContributorRegistry> registry;
-    private final Duration timeout;
-    private final Duration refreshInterval;
-    /** Perfkit check name → Spring contributor name, of the checks this bridge registered. */
-    private final Map<String, String> registered = new LinkedHashMap<>();
-    private final Set<String> refused = new HashSet<>();
-    private @Nullable ScheduledExecutorService refresher;
-    private boolean closed;
+    private final HealthContributorSync sync;
 
     /**
      * A bridge re-reading Spring's registry every 10 s.
@@ -82,35 +65,15 @@ public final class SpringHealthBridge implements SmartInitializingSingleton, Aut
      */
     public SpringHealthBridge(Perf perf, ObjectProvider<HealthContributorRegistry> registry, Duration timeout,
                               Duration refreshInterval) {
-        this.perf = Objects.requireNonNull(perf, "perf");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
-        if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-            throw new IllegalArgumentException("refreshInterval must be positive, was " + refreshInterval);
-        }
+        this.sync = new HealthContributorSync(perf, timeout, refreshInterval);
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         HealthContributorRegistry contributors = registry.getIfAvailable();
-        if (contributors == null) {
-            return;
-        }
-        refresh(contributors);
-        LOG.debug("Perfkit: bridged Spring health contributors {}", registered());
-        synchronized (this) {
-            if (closed || refresher != null) {
-                return;
-            }
-            ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "perfkit-spring-health-refresh");
-                t.setDaemon(true);
-                return t;
-            });
-            long millis = refreshInterval.toMillis();
-            executor.scheduleWithFixedDelay(() -> refresh(contributors), millis, millis, TimeUnit.MILLISECONDS);
-            refresher = executor;
+        if (contributors != null) {
+            sync.start(source(contributors));
         }
     }
 
@@ -120,68 +83,39 @@ public final class SpringHealthBridge implements SmartInitializingSingleton, Aut
      *
      * @param contributors Spring's registry
      */
-    synchronized void refresh(HealthContributorRegistry contributors) {
-        if (closed) {
-            return;
-        }
-        try {
-            Set<String> present = new HashSet<>();
-            for (NamedContributor<HealthContributor> named : contributors) {
-                if (named.getContributor() instanceof PerfkitHealthIndicator) {
-                    continue;
-                }
-                String springName = named.getName();
-                String name = checkName(springName);
-                present.add(name);
-                if (registered.containsKey(name) || refused.contains(name)) {
-                    continue;
-                }
-                if (registered.size() >= MAX_BRIDGED) {
-                    refused.add(name);
-                    LOG.info("Perfkit: Spring health contributor '{}' not bridged: at most {} are", springName,
-                            MAX_BRIDGED);
-                    continue;
-                }
-                try {
-                    perf.health().register(name, () -> check(contributors, springName), timeout,
-                            HealthGroup.READINESS);
-                    registered.put(name, springName);
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    refused.add(name);
-                    LOG.info("Perfkit: Spring health contributor '{}' not bridged: {}", springName, e.getMessage());
-                }
-            }
-            for (Iterator<Map.Entry<String, String>> it = registered.entrySet().iterator(); it.hasNext();) {
-                Map.Entry<String, String> e = it.next();
-                if (!present.contains(e.getKey())) {
-                    perf.health().unregister(e.getKey());
-                    it.remove();
-                    LOG.debug("Perfkit: Spring health contributor '{}' is gone; its check is dropped", e.getValue());
-                }
-            }
-            refused.retainAll(present);
-        } catch (RuntimeException e) {
-            LOG.debug("Perfkit: re-reading Spring's health contributors failed", e);
-        }
+    void refresh(HealthContributorRegistry contributors) {
+        sync.refresh(source(contributors));
     }
 
     /** @return the names of the bridged checks */
-    public synchronized List<String> registered() {
-        return List.copyOf(registered.keySet());
+    public List<String> registered() {
+        return sync.registered();
     }
 
     /** Stops re-reading Spring's registry; the bridged checks stay registered. Idempotent. */
     @Override
     public void close() {
-        ScheduledExecutorService executor;
-        synchronized (this) {
-            closed = true;
-            executor = refresher;
-            refresher = null;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        sync.close();
+    }
+
+    private static HealthContributorSync.Source source(HealthContributorRegistry contributors) {
+        return new HealthContributorSync.Source() {
+            @Override
+            public List<String> names() {
+                List<String> names = new ArrayList<>();
+                for (NamedContributor<HealthContributor> named : contributors) {
+                    if (!(named.getContributor() instanceof PerfkitHealthIndicator)) {
+                        names.add(named.getName());
+                    }
+                }
+                return names;
+            }
+
+            @Override
+            public HealthResult check(String springName) {
+                return SpringHealthBridge.check(contributors, springName);
+            }
+        };
     }
 
     /** Asks Spring's contributor of that name, as it is registered now. */
@@ -194,14 +128,7 @@ public final class SpringHealthBridge implements SmartInitializingSingleton, Aut
     }
 
     static String checkName(String springName) {
-        StringBuilder b = new StringBuilder(PREFIX);
-        for (int i = 0; i < springName.length() && b.length() < 64; i++) {
-            char c = springName.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                    || c == '_' || c == '-';
-            b.append(ok ? c : '_');
-        }
-        return b.toString();
+        return HealthContributorSync.checkName(springName);
     }
 
     static HealthResult check(HealthContributor contributor) {
@@ -209,17 +136,7 @@ public final class SpringHealthBridge implements SmartInitializingSingleton, Aut
         if (health == null) {
             return HealthResult.up("no indicator");
         }
-        Status status = health.getStatus();
-        Object error = health.getDetails().get("error");
-        String code = status.getCode();
-        String message = error == null ? code : code + ": " + error;
-        if (Status.DOWN.equals(status) || Status.OUT_OF_SERVICE.equals(status)) {
-            return HealthResult.down(message);
-        }
-        if (PerfkitHealthIndicator.DEGRADED.equals(status)) {
-            return HealthResult.degraded(message);
-        }
-        return HealthResult.up(message);
+        return HealthContributorSync.result(health.getStatus().getCode(), health.getDetails().get("error"));
     }
 
     /** The contributor's health; for a composite, its worst member's (DOWN, OUT_OF_SERVICE, DEGRADED, others). */
@@ -234,22 +151,13 @@ public final class SpringHealthBridge implements SmartInitializingSingleton, Aut
             Health worst = null;
             for (NamedContributor<HealthContributor> child : composite) {
                 Health h = health(child.getContributor(), depth + 1);
-                if (h != null && (worst == null || rank(h.getStatus()) > rank(worst.getStatus()))) {
+                if (h != null && (worst == null || HealthContributorSync.rank(h.getStatus().getCode())
+                        > HealthContributorSync.rank(worst.getStatus().getCode()))) {
                     worst = h;
                 }
             }
             return worst;
         }
         return null;
-    }
-
-    private static int rank(Status status) {
-        if (Status.DOWN.equals(status)) {
-            return 3;
-        }
-        if (Status.OUT_OF_SERVICE.equals(status)) {
-            return 2;
-        }
-        return PerfkitHealthIndicator.DEGRADED.equals(status) ? 1 : 0;
     }
 }
