@@ -46,8 +46,10 @@ import org.springframework.util.ClassUtils;
  *
  * <p>Thread-safe: a configuration class, used by Spring at startup only.
  */
-@AutoConfiguration(after = PerfkitAutoConfiguration.class, afterName =
-        "org.springframework.boot.actuate.autoconfigure.observation.web.servlet.WebMvcObservationAutoConfiguration")
+@AutoConfiguration(after = PerfkitAutoConfiguration.class, afterName = {
+        "org.springframework.boot.actuate.autoconfigure.observation.web.servlet.WebMvcObservationAutoConfiguration",
+        // Spring Boot 4
+        "org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({PerfFilter.class, FilterRegistrationBean.class})
 @ConditionalOnBean(Perf.class)
