@@ -65,6 +65,27 @@ public interface ContinuousDiagnosis extends AutoCloseable {
     void report(Finding finding);
 
     /**
+     * Windows judged since {@link #start()}. The first {@link DiagnosisConfig#learningWindows()} windows are the
+     * baseline: what happens in them is learned as normal and raises no finding (so a problem already present then
+     * is not reported until it grows past its baseline).
+     *
+     * @return windows judged so far; 0 before the first window ends
+     */
+    default long windowsJudged() {
+        return 0;
+    }
+
+    /**
+     * Whether the diagnosis is still learning its baseline: not started, or fewer than
+     * {@link DiagnosisConfig#learningWindows()} windows judged. Findings can be raised once this is false.
+     *
+     * @return true while learning
+     */
+    default boolean learning() {
+        return true;
+    }
+
+    /**
      * Registers a listener.
      *
      * @param listener the listener

@@ -84,7 +84,10 @@ class ContinuousDiagnosisTest {
     void steadyWorkPresentFromTheStartIsTheApplicationsNormalNotAFinding() throws InterruptedException {
         start("steady", Workloads::burnCpu); // the app's normal, most expensive work, running all along
         startDiagnosis(DiagnosisConfig.builder().learningWindows(2).persistenceWindows(2));
-        Thread.sleep(7_000); // learning plus several judged windows
+        assertThat(diagnosis.learning()).isTrue();
+        // learning plus several judged windows
+        await().atMost(WITHIN).until(() -> diagnosis.windowsJudged() >= 5);
+        assertThat(diagnosis.learning()).isFalse();
         assertThat(diagnosis.active()).isEmpty();
         assertThat(raised).isEmpty();
     }
@@ -312,12 +315,10 @@ class ContinuousDiagnosisTest {
      * The problem must start after the one learning window (closed at the first JFR flush after 1 s),
      * as a problem switched on in a running app does; present from the start, it is the app's normal.
      */
-    private static void pastLearning() {
-        try {
-            Thread.sleep(3_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Waits until the baseline is learned (the diagnosis says so), so a problem started now is not learned. */
+    private void pastLearning() {
+        await().atMost(WITHIN).until(() -> !diagnosis.learning());
+        assertThat(diagnosis.windowsJudged()).isGreaterThanOrEqualTo(1);
     }
 
     private Finding awaitActive(FindingCategory category) {

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,11 +14,14 @@ import org.jspecify.annotations.Nullable;
  * straight through: it never buffers, never changes headers, status or content. Writer output is
  * counted in bytes of UTF-8 when the response charset is UTF-8, else one byte per char.
  *
- * <p>Counting is thread-safe (async writers may write from other threads).
+ * <p>Not thread-safe, like the response's own streams: writes to one response are not concurrent, and a write on
+ * another thread (async) is ordered after the dispatch by the container, so the count read at completion is whole.
  */
 public final class CountingResponse extends HttpServletResponseWrapper {
 
-    private final AtomicLong bytes = new AtomicLong();
+    // Writes to one response are not concurrent (its streams are not thread-safe); an async write that continues on
+    // another thread is ordered after the dispatch by the container. A plain field: no atomic add per write.
+    private long bytes;
     private @Nullable CountingStream stream;
     private @Nullable CountingWriter writer;
 
@@ -32,7 +34,7 @@ public final class CountingResponse extends HttpServletResponseWrapper {
 
     /** @return the body bytes written through this wrapper so far */
     public long bytesWritten() {
-        return bytes.get();
+        return bytes;
     }
 
     @Override
@@ -40,7 +42,7 @@ public final class CountingResponse extends HttpServletResponseWrapper {
         ServletOutputStream real = super.getOutputStream();
         CountingStream s = stream;
         if (s == null || s.delegate != real) {
-            s = new CountingStream(real, bytes);
+            s = new CountingStream(real);
             stream = s;
         }
         return s;
@@ -53,19 +55,17 @@ public final class CountingResponse extends HttpServletResponseWrapper {
         if (w == null || w.delegate != real) {
             String cs = getCharacterEncoding();
             boolean utf8 = cs == null || StandardCharsets.UTF_8.name().equalsIgnoreCase(cs) || "utf8".equalsIgnoreCase(cs);
-            w = new CountingWriter(real, bytes, utf8);
+            w = new CountingWriter(real, utf8);
             writer = w;
         }
         return w;
     }
 
-    private static final class CountingStream extends ServletOutputStream {
+    private final class CountingStream extends ServletOutputStream {
         final ServletOutputStream delegate;
-        private final AtomicLong bytes;
 
-        CountingStream(ServletOutputStream delegate, AtomicLong bytes) {
+        CountingStream(ServletOutputStream delegate) {
             this.delegate = delegate;
-            this.bytes = bytes;
         }
 
         @Override
@@ -81,13 +81,13 @@ public final class CountingResponse extends HttpServletResponseWrapper {
         @Override
         public void write(int b) throws IOException {
             delegate.write(b);
-            bytes.incrementAndGet();
+            bytes++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             delegate.write(b, off, len);
-            bytes.addAndGet(len);
+            bytes += len;
         }
 
         @Override
@@ -101,50 +101,48 @@ public final class CountingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    private static final class CountingWriter extends PrintWriter {
+    private final class CountingWriter extends PrintWriter {
         final PrintWriter delegate;
-        private final AtomicLong bytes;
         private final boolean utf8;
 
-        CountingWriter(PrintWriter delegate, AtomicLong bytes, boolean utf8) {
+        CountingWriter(PrintWriter delegate, boolean utf8) {
             super(delegate, false);
             this.delegate = delegate;
-            this.bytes = bytes;
             this.utf8 = utf8;
         }
 
         @Override
         public void write(int c) {
             delegate.write(c);
-            bytes.addAndGet(utf8 ? utf8Length((char) c) : 1);
+            bytes += utf8 ? utf8Length((char) c) : 1;
         }
 
         @Override
         public void write(char[] buf, int off, int len) {
             delegate.write(buf, off, len);
             if (!utf8) {
-                bytes.addAndGet(len);
+                bytes += len;
                 return;
             }
             long n = 0;
             for (int i = off; i < off + len; i++) {
                 n += utf8Length(buf[i]);
             }
-            bytes.addAndGet(n);
+            bytes += n;
         }
 
         @Override
         public void write(String s, int off, int len) {
             delegate.write(s, off, len);
             if (!utf8) {
-                bytes.addAndGet(len);
+                bytes += len;
                 return;
             }
             long n = 0;
             for (int i = off; i < off + len; i++) {
                 n += utf8Length(s.charAt(i));
             }
-            bytes.addAndGet(n);
+            bytes += n;
         }
 
         @Override

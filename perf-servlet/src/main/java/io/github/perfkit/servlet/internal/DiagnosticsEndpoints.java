@@ -879,6 +879,8 @@ public final class DiagnosticsEndpoints implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("active", active);
         out.put("total", all.size());
+        out.put("windowsJudged", perf.diagnosis().windowsJudged());
+        out.put("learning", perf.diagnosis().learning());
         out.put("findings", list);
         return out;
     }

@@ -67,6 +67,8 @@ public final class FindingsSection implements StatusContributor {
         }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("active", active.size());
+        status.put("windowsJudged", diagnosis.windowsJudged());
+        status.put("learning", diagnosis.learning());
         status.put("findings", out);
         return status;
     }

@@ -47,6 +47,16 @@ public final class LazyDiagnosis implements ContinuousDiagnosis {
     }
 
     @Override
+    public long windowsJudged() {
+        return perf.diagnosis().windowsJudged();
+    }
+
+    @Override
+    public boolean learning() {
+        return perf.diagnosis().learning();
+    }
+
+    @Override
     public void addListener(FindingListener listener) {
         perf.diagnosis().addListener(listener);
     }

@@ -54,20 +54,17 @@ class ProblemAlertsTest {
 
     private ShopHttp http;
 
-    /** Whether the diagnosis has had time to start and learn the quiet shop (once per context). */
-    private static boolean learned;
-
     @BeforeEach
-    void client() throws InterruptedException {
+    void client() {
         http = new ShopHttp(port);
-        if (!learned) {
-            // The diagnosis starts in the background once the application is ready (JFR's first start takes
-            // seconds on a busy machine), then learns one window of what is normal: a problem switched on before
-            // that would be learned as normal and never reported. No API tells when learning is over, so wait
-            // for start-up plus the learning window with a wide margin.
-            Thread.sleep(10_000);
-            learned = true;
-        }
+        // The diagnosis starts in the background once the application is ready (JFR's first start takes seconds on
+        // a busy machine), then learns one window of what is normal: a problem switched on before that would be
+        // learned as normal and never reported. The findings section says when learning is over.
+        await().atMost(FIRE_WITHIN).pollInterval(Duration.ofMillis(250)).until(() -> {
+            JsonNode findings = http.json("/perf/api/sections?name=findings").path("sections").path("findings");
+            return findings.path("learning").isBoolean() && !findings.path("learning").asBoolean()
+                    && findings.path("windowsJudged").asLong() >= 1;
+        });
     }
 
     @AfterEach

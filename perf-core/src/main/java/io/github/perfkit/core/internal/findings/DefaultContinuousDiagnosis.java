@@ -62,7 +62,8 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     // Stream thread only.
     private Window window = new Window();
     private long windowStartNanos = System.nanoTime();
-    private int windowIndex;
+    /** Written by the judging thread only; read by anyone. */
+    private volatile int windowIndex;
     private final Map<String, Double> baselines = new HashMap<>();
     private final Map<String, Integer> streaks = new HashMap<>();
     private final Map<String, Integer> misses = new HashMap<>();
@@ -87,6 +88,16 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     public DefaultContinuousDiagnosis(DiagnosisConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public long windowsJudged() {
+        return windowIndex;
+    }
+
+    @Override
+    public boolean learning() {
+        return windowIndex < config.learningWindows();
     }
 
     @Override
@@ -385,8 +396,9 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
 
     /** Judges one window: candidates per category, persistence, margins over the baselines, resolution. */
     void judge(Window w, double seconds) {
-        windowIndex++;
-        boolean learning = windowIndex <= config.learningWindows();
+        int index = windowIndex + 1;
+        windowIndex = index;
+        boolean learning = index <= config.learningWindows();
         Set<String> holding = new HashSet<>();
         Map<String, Finding> candidates = new HashMap<>();
         Instant now = Instant.ofEpochMilli(clock.wallTime());
