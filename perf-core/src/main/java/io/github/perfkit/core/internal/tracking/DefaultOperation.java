@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
@@ -242,10 +243,16 @@ final class DefaultOperation implements Operation {
         intervalMax = Math.max(intervalMax, h.getMaxValue());
     }
 
-    /** Drain lock held; the interval has just been rotated in. */
-    OperationStats snapshot(long epoch, long nowMonotonicNanos, Duration slotLength) {
-        flush();
-        PackedHistogram merged = new PackedHistogram(SIGNIFICANT_DIGITS);
+    /**
+     * Drain lock held; the interval has just been rotated in. Readers never write the packed histograms (about a
+     * microsecond per distinct value, which made a once-a-second reader of all operations cost milliseconds): the
+     * window is assembled in the tracker's regular scratch histogram from the live slots plus the samples not yet
+     * merged, and the since-start figures read the packed total directly unless unmerged samples must be added.
+     *
+     * @param scratch a regular histogram owned by the drain lock's holder, reset here
+     */
+    OperationStats snapshot(long epoch, long nowMonotonicNanos, Duration slotLength, Histogram scratch) {
+        scratch.reset();
         long count = 0;
         long sum = 0;
         long min = Long.MAX_VALUE;
@@ -253,12 +260,16 @@ final class DefaultOperation implements Operation {
         long oldest = epoch - slots.length + 1;
         for (int i = 0; i < slots.length; i++) {
             if (slotEpoch[i] >= oldest && slotEpoch[i] <= epoch && slotCount[i] > 0) {
-                merged.add(slots[i]);
+                scratch.add(slots[i]);
                 count += slotCount[i];
                 sum += slotSum[i];
                 min = Math.min(min, slotMin[i]);
                 max = Math.max(max, slotMax[i]);
             }
+        }
+        if (intervalUnmerged && intervalEpoch >= oldest && intervalEpoch <= epoch
+                && slotEpoch[(int) Math.floorMod(intervalEpoch, (long) slots.length)] == intervalEpoch) {
+            scratch.add(interval);
         }
         // The window covers the full past slots plus the elapsed part of the current one, but never
         // more than the operation's lifetime.
@@ -266,13 +277,21 @@ final class DefaultOperation implements Operation {
         long windowNanos = (slots.length - 1) * slotNanos + Math.floorMod(nowMonotonicNanos, slotNanos);
         long lifetime = Math.max(1, nowMonotonicNanos - createdMonotonicNanos);
         Duration windowPeriod = Duration.ofNanos(Math.max(1, Math.min(windowNanos, lifetime)));
-        LatencySnapshot window = toSnapshot(merged, count, sum, min, max, windowPeriod);
-        LatencySnapshot since = toSnapshot(total, totalCount, totalSum, totalMin, totalMax, Duration.ofNanos(lifetime));
+        LatencySnapshot window = toSnapshot(scratch, count, sum, min, max, windowPeriod);
+        AbstractHistogram sinceStart = total;
+        if (intervalUnmerged) {
+            scratch.reset();
+            scratch.add(total);
+            scratch.add(interval);
+            sinceStart = scratch;
+        }
+        LatencySnapshot since = toSnapshot(sinceStart, totalCount, totalSum, totalMin, totalMax,
+                Duration.ofNanos(lifetime));
         return new OperationStats(name, tags, window, since);
     }
 
     private static LatencySnapshot toSnapshot(
-            PackedHistogram h, long count, long sum, long min, long max, Duration period) {
+            AbstractHistogram h, long count, long sum, long min, long max, Duration period) {
         if (count == 0) {
             return LatencySnapshot.empty(period);
         }
@@ -297,6 +316,11 @@ final class DefaultOperation implements Operation {
 
     long totalSumNanos() {
         return totalSum;
+    }
+
+    /** A regular histogram for readers to assemble snapshots in (see {@link #snapshot}). */
+    static Histogram newScratchHistogram() {
+        return newIntervalHistogram();
     }
 
     private static Histogram newIntervalHistogram() {

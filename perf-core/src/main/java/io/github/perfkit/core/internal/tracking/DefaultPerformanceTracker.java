@@ -61,6 +61,8 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
     private final ThreadLocal<ThreadContext> contexts = ThreadLocal.withInitial(this::newContext);
     private final Set<ThreadContext> buffered = ConcurrentHashMap.newKeySet();
     private final ReentrantLock drainLock = new ReentrantLock();
+    /** Where snapshots are assembled (drain lock): readers never write the operations' packed histograms. */
+    private final org.HdrHistogram.Histogram scratch = DefaultOperation.newScratchHistogram();
     private final ConcurrentMap<String, DefaultOperation> untagged = new ConcurrentHashMap<>();
     private final ConcurrentMap<Key, DefaultOperation> tagged = new ConcurrentHashMap<>();
     private final List<Meter> meters = new ArrayList<>(); // guarded by itself
@@ -144,7 +146,7 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
                 all.add(overflow);
             }
             for (DefaultOperation op : all) {
-                out.add(op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos)));
+                out.add(op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos), scratch));
             }
         } finally {
             drainLock.unlock();
@@ -279,7 +281,7 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         drainLock.lock();
         try {
             long now = tickLocked();
-            return op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos));
+            return op.snapshot(now / slotNanos, now, Duration.ofNanos(slotNanos), scratch);
         } finally {
             drainLock.unlock();
         }
