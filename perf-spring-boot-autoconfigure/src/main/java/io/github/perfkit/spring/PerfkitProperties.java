@@ -1108,8 +1108,9 @@ public class PerfkitProperties {
     /** Redis tier of the cache ({@code perfkit.cache.redis.*}). Not thread-safe: bound once at startup. */
     public static class Redis {
         /**
-         * Redis URI (redis://host:port); the Redis tier is on when set, or, when not set, when Spring Data Redis's
-         * connection (spring.data.redis.*) is configured.
+         * Redis URI (redis://host:port, rediss:// for TLS with the JVM's trust store, or
+         * redis-sentinel://[password@]host:port[,host2:port2][/db]#master for Sentinel); the Redis tier is on when
+         * set, or, when not set, when Spring Data Redis's connection (spring.data.redis.*) is configured.
          */
         private @Nullable String url;
 
@@ -1136,11 +1137,13 @@ public class PerfkitProperties {
 
         /**
          * @param url the Redis URI, or null or blank for none
-         * @throws IllegalArgumentException if not a redis:// or rediss:// URI
+         * @throws IllegalArgumentException if not a redis://, rediss://, redis-sentinel:// or rediss-sentinel:// URI
          */
         public void setUrl(@Nullable String url) {
-            if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
-                throw new IllegalArgumentException("perfkit.cache.redis.url must start with redis:// or rediss://");
+            if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")
+                    && !url.startsWith("redis-sentinel://") && !url.startsWith("rediss-sentinel://")) {
+                throw new IllegalArgumentException("perfkit.cache.redis.url must start with redis://, rediss://, "
+                        + "redis-sentinel:// or rediss-sentinel://");
             }
             this.url = url == null || url.isBlank() ? null : url;
         }

@@ -205,6 +205,11 @@ public final class RedisTier implements RemoteTier {
         return Optional.ofNullable(lastConnectFailure);
     }
 
+    /** @return the configuration this tier was created with */
+    public RedisTierConfig config() {
+        return config;
+    }
+
     /** @return whether the command connection is established and currently connected */
     public boolean isConnected() {
         StatefulConnection<String, byte[]> c = connection;
