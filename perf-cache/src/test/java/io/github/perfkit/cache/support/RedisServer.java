@@ -67,10 +67,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
      * A server that requires a password ({@code requirepass}).
      *
      * @param password the password
+     * @param extraArgs further redis-server arguments (e.g. {@code --replicaof host port})
      * @return the server (not started)
      */
-    public static RedisServer withPassword(String password) {
-        return new RedisServer(freePort(), false, password, null, 0, "--requirepass", password);
+    public static RedisServer withPassword(String password, String... extraArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of("--requirepass", password));
+        args.addAll(List.of(extraArgs));
+        return new RedisServer(freePort(), false, password, null, 0, args.toArray(String[]::new));
     }
 
     /**
