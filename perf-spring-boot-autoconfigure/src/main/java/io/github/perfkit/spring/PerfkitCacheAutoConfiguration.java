@@ -136,8 +136,9 @@ public class PerfkitCacheAutoConfiguration {
     }
 
     /**
-     * The tier's TLS options from an SSL bundle, as Spring Data Redis uses it: its trust managers, and its key
-     * managers when the bundle has a key store (mutual TLS); full peer verification.
+     * The tier's TLS options from an SSL bundle, as Spring Data Redis uses it: its trust managers, its key
+     * managers when the bundle has a key store (mutual TLS), its enabled protocols and ciphers; full peer
+     * verification.
      *
      * @param bundle the bundle
      * @return the TLS options
@@ -147,6 +148,14 @@ public class PerfkitCacheAutoConfiguration {
                 .trustManagerFactory(bundle.getManagers().getTrustManagerFactory());
         if (bundle.getStores().getKeyStore() != null) {
             tls.keyManagerFactory(bundle.getManagers().getKeyManagerFactory());
+        }
+        String[] protocols = bundle.getOptions().getEnabledProtocols();
+        if (protocols != null) {
+            tls.protocols(java.util.List.of(protocols));
+        }
+        String[] ciphers = bundle.getOptions().getCiphers();
+        if (ciphers != null) {
+            tls.cipherSuites(java.util.List.of(ciphers));
         }
         return tls.build();
     }

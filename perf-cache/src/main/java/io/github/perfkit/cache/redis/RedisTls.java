@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
@@ -26,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * TLS options of the Redis tier (used with {@code rediss://} or {@code rediss-sentinel://} URIs): the trust
  * material that verifies the server's certificate (a PEM file of CA certificates, a key store, or a ready
  * {@link TrustManagerFactory}; none means the JVM's default trust store), an optional client key and certificate
- * for mutual TLS (a PEM pair, a key store, or a ready {@link KeyManagerFactory}), and how strictly the peer is
- * verified ({@link Verify}). Files are read and checked by {@link Builder#build()}, which names the bad field.
+ * for mutual TLS (a PEM pair, a key store, or a ready {@link KeyManagerFactory}), how strictly the peer is
+ * verified ({@link Verify}), and optionally the enabled protocols and cipher suites. Files are read and checked by {@link Builder#build()}, which names the bad field.
  * Immutable and thread-safe.
  *
  * <pre>{@code
@@ -64,6 +65,8 @@ public final class RedisTls {
     private final @Nullable String keyType;
     private final @Nullable KeyManagerFactory keyManagerFactory;
     private final Verify verify;
+    private final List<String> protocols;
+    private final List<String> cipherSuites;
 
     private RedisTls(Builder b) {
         this.trustKind = b.trustKind;
@@ -78,6 +81,8 @@ public final class RedisTls {
         this.keyType = b.keyType;
         this.keyManagerFactory = b.keyManagerFactory;
         this.verify = b.verify;
+        this.protocols = b.protocols;
+        this.cipherSuites = b.cipherSuites;
     }
 
     /**
@@ -101,6 +106,16 @@ public final class RedisTls {
     /** @return how the server's certificate is checked */
     public Verify verify() {
         return verify;
+    }
+
+    /** @return the enabled TLS protocols, empty for the JVM's defaults */
+    public List<String> protocols() {
+        return protocols;
+    }
+
+    /** @return the enabled cipher suites, empty for the JVM's defaults */
+    public List<String> cipherSuites() {
+        return cipherSuites;
     }
 
     /** @return whether trust material is given (false: the JVM's default trust store) */
@@ -139,6 +154,12 @@ public final class RedisTls {
             b.keyManager(keyManagers(Objects.requireNonNull(keyPath), keyPassword, keyType, "keyStore"));
         } else if (keyKind == Kind.FACTORY) {
             b.keyManager(Objects.requireNonNull(keyManagerFactory));
+        }
+        if (!protocols.isEmpty()) {
+            b.protocols(protocols.toArray(String[]::new));
+        }
+        if (!cipherSuites.isEmpty()) {
+            b.cipherSuites(cipherSuites.toArray(String[]::new));
         }
         return b.build();
     }
@@ -199,6 +220,8 @@ public final class RedisTls {
         private @Nullable String keyType;
         private @Nullable KeyManagerFactory keyManagerFactory;
         private Verify verify = Verify.FULL;
+        private List<String> protocols = List.of();
+        private List<String> cipherSuites = List.of();
         private @Nullable String conflict;
 
         private Builder() {
@@ -314,6 +337,24 @@ public final class RedisTls {
         }
 
         /**
+         * @param protocols the TLS protocols to enable (e.g. {@code TLSv1.3}), none for the JVM's defaults
+         * @return this builder
+         */
+        public Builder protocols(List<String> protocols) {
+            this.protocols = List.copyOf(Objects.requireNonNull(protocols, "protocols"));
+            return this;
+        }
+
+        /**
+         * @param cipherSuites the cipher suites to enable, none for the JVM's defaults
+         * @return this builder
+         */
+        public Builder cipherSuites(List<String> cipherSuites) {
+            this.cipherSuites = List.copyOf(Objects.requireNonNull(cipherSuites, "cipherSuites"));
+            return this;
+        }
+
+        /**
          * Reads and checks the files.
          *
          * @return the options
@@ -342,15 +383,31 @@ public final class RedisTls {
             } else if (keyKind == Kind.STORE) {
                 keyManagers(Objects.requireNonNull(keyPath), keyPassword, keyType, "keyStore");
             }
+            List<String> supported = supportedProtocols();
+            for (String protocol : protocols) {
+                if (!supported.contains(protocol)) {
+                    throw new IllegalArgumentException("protocols: '" + protocol + "' is not supported by this JVM "
+                            + supported);
+                }
+            }
             RedisTls tls = new RedisTls(this);
             try {
                 // Let Netty read the material once now, so a file it cannot use fails here, not on connect.
                 tls.toSslOptions().createSslContextBuilder().build();
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                String field = keyKind == Kind.PEM ? "keyPem" : trustKind == Kind.PEM ? "trustPem" : "tls";
+                String field = !cipherSuites.isEmpty() ? "cipherSuites" : keyKind == Kind.PEM ? "keyPem"
+                        : trustKind == Kind.PEM ? "trustPem" : "tls";
                 throw new IllegalArgumentException(field + ": unusable TLS material: " + e.getMessage(), e);
             }
             return tls;
+        }
+
+        private static List<String> supportedProtocols() {
+            try {
+                return List.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getProtocols());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("no default SSLContext: " + e.getMessage(), e);
+            }
         }
 
         private static String read(Path path, String field) {

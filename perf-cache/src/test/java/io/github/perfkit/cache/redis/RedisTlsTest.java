@@ -83,6 +83,10 @@ class RedisTlsTest {
         assertThat(defaults.verifyMode()).isEqualTo(SslVerifyMode.FULL);
         assertThat(defaults.toString()).contains("JVM default");
         assertThat(RedisTls.builder().verify(RedisTls.Verify.NONE).build().verifyMode()).isEqualTo(SslVerifyMode.NONE);
+        RedisTls tls13 = RedisTls.builder().protocols(List.of("TLSv1.3")).build();
+        assertThat(tls13.toSslOptions().getProtocols()).containsExactly("TLSv1.3");
+        assertThatThrownBy(() -> RedisTls.builder().protocols(List.of("SSLv9")).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("protocols: 'SSLv9'");
     }
 
     @Test

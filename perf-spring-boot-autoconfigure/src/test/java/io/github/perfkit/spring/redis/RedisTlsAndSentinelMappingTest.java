@@ -64,7 +64,8 @@ class RedisTlsAndSentinelMappingTest {
                 "spring.data.redis.ssl.bundle=redis",
                 "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + pki.file("ca.crt"),
                 "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + pki.file("client.crt"),
-                "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + pki.file("client.key"))
+                "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + pki.file("client.key"),
+                "spring.ssl.bundle.pem.redis.options.enabled-protocols=TLSv1.3")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     RedisTierConfig config = tier(context);
@@ -74,6 +75,7 @@ class RedisTlsAndSentinelMappingTest {
                     assertThat(tls.hasTrustMaterial()).isTrue();
                     assertThat(tls.hasClientKey()).isTrue();
                     assertThat(tls.verify()).isEqualTo(RedisTls.Verify.FULL);
+                    assertThat(tls.protocols()).containsExactly("TLSv1.3");
                 });
         // A bundle with a trust store only: no client key.
         runner.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=1",
