@@ -196,8 +196,9 @@ public final class RedisTier implements RemoteTier {
     }
 
     /**
-     * Why the last connection attempt failed, for diagnosis (e.g. a TLS handshake refused because the server's
-     * certificate is not trusted); empty once connected or before the first attempt.
+     * Why the tier's last attempt to establish its connections failed, for diagnosis (e.g. a TLS handshake refused
+     * because the server's certificate is not trusted); empty once connected or before the first attempt. Lettuce's
+     * own reconnections after an established connection is lost are not reported here.
      *
      * @return the last connection failure
      */
