@@ -226,6 +226,21 @@ class RedisSettingsTest {
         assertThat(s.uri()).isEqualTo("redis-sentinel://:data-pw@s1:26379,s2:26380/2#mymaster");
         assertThat(s.sentinelPassword()).isEqualTo("sentinel-pw");
         assertThat(s.sslBundle()).isNull();
+
+        // The connection details' own SSL bundle is carried as is (no name to look up).
+        org.springframework.boot.ssl.SslBundle bundle = org.springframework.boot.ssl.SslBundle.of(
+                org.springframework.boot.ssl.SslStoreBundle.NONE);
+        RedisConnectionDetails tls = new RedisConnectionDetails() {
+            @Override
+            public Standalone getStandalone() {
+                return Standalone.of("tls.host", 6380, bundle);
+            }
+        };
+        RedisSettings.Resolved t = RedisSettings.resolve(perfkit(), new MockEnvironment(), RedisSettings.view(tls));
+        assertThat(t).isNotNull();
+        assertThat(t.uri()).isEqualTo("rediss://tls.host:6380");
+        assertThat(t.sslBundle()).isSameAs(bundle);
+        assertThat(t.sslBundleName()).isNull();
     }
 
     @Test
