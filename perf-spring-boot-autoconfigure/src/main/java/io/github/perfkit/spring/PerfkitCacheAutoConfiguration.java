@@ -100,8 +100,13 @@ public class PerfkitCacheAutoConfiguration {
                 try {
                     config = tier.build();
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException((explicit ? "perfkit.cache.redis.url" : "spring.data.redis.*")
-                            + ": " + e.getMessage().replace(redis.uri(), RedisSettings.redacted(redis.uri())), e);
+                    String message = String.valueOf(e.getMessage());
+                    String property = !explicit ? "spring.data.redis.*"
+                            : message.startsWith("tls:") ? "perfkit.cache.redis.ssl-bundle"
+                            : message.startsWith("sentinelCredentials:") ? "perfkit.cache.redis.sentinel-password"
+                            : "perfkit.cache.redis.url";
+                    throw new IllegalArgumentException(property + ": "
+                            + message.replace(redis.uri(), RedisSettings.redacted(redis.uri())), e);
                 }
                 LOG.info("Perfkit: cache Redis tier at {} (from {}{})", RedisSettings.redacted(redis.uri()),
                         redis.source(), bundle == null ? "" : ", TLS with "
@@ -122,15 +127,17 @@ public class PerfkitCacheAutoConfiguration {
         if (name == null) {
             return null;
         }
+        String property = redis.source().startsWith("perfkit.") ? "perfkit.cache.redis.ssl-bundle"
+                : "spring.data.redis.ssl.bundle";
         SslBundles bundles = beans.getBeanProvider(SslBundles.class).getIfAvailable();
         if (bundles == null) {
-            throw new IllegalStateException("spring.data.redis.ssl.bundle: '" + name + "' is set but the application "
-                    + "has no SslBundles bean (spring.ssl.bundle.*)");
+            throw new IllegalStateException(property + ": '" + name + "' is set but the application has no "
+                    + "SslBundles bean (spring.ssl.bundle.*)");
         }
         try {
             return bundles.getBundle(name);
         } catch (NoSuchSslBundleException e) {
-            throw new IllegalArgumentException("spring.data.redis.ssl.bundle: no SSL bundle named '" + name
+            throw new IllegalArgumentException(property + ": no SSL bundle named '" + name
                     + "' (define it under spring.ssl.bundle.pem or spring.ssl.bundle.jks)", e);
         }
     }

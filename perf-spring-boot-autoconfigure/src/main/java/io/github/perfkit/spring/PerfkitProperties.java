@@ -1160,6 +1160,48 @@ public class PerfkitProperties {
         public void setCommandTimeout(Duration commandTimeout) {
             this.commandTimeout = positive("perfkit.cache.redis.command-timeout", commandTimeout);
         }
+
+        /**
+         * Name of an SSL bundle (spring.ssl.bundle.*) whose trust material, key and options the tier uses with a
+         * rediss:// or rediss-sentinel:// url; without it, TLS uses the JVM's default trust store.
+         */
+        private @Nullable String sslBundle;
+
+        /** User name of the Sentinel nodes themselves, with a redis-sentinel:// url. */
+        private @Nullable String sentinelUsername;
+
+        /** Password of the Sentinel nodes themselves, with a redis-sentinel:// url (the data node's is in the url). */
+        private @Nullable String sentinelPassword;
+
+        /** @return the SSL bundle's name, or null */
+        public @Nullable String getSslBundle() {
+            return sslBundle;
+        }
+
+        /** @param sslBundle the SSL bundle's name, or null or blank for none */
+        public void setSslBundle(@Nullable String sslBundle) {
+            this.sslBundle = sslBundle == null || sslBundle.isBlank() ? null : sslBundle.trim();
+        }
+
+        /** @return the Sentinel nodes' user name, or null */
+        public @Nullable String getSentinelUsername() {
+            return sentinelUsername;
+        }
+
+        /** @param sentinelUsername the Sentinel nodes' user name, or null */
+        public void setSentinelUsername(@Nullable String sentinelUsername) {
+            this.sentinelUsername = sentinelUsername == null || sentinelUsername.isBlank() ? null : sentinelUsername;
+        }
+
+        /** @return the Sentinel nodes' password, or null */
+        public @Nullable String getSentinelPassword() {
+            return sentinelPassword;
+        }
+
+        /** @param sentinelPassword the Sentinel nodes' password, or null */
+        public void setSentinelPassword(@Nullable String sentinelPassword) {
+            this.sentinelPassword = sentinelPassword == null || sentinelPassword.isEmpty() ? null : sentinelPassword;
+        }
     }
 
     /** Data source monitoring ({@code perfkit.jdbc.*}). Not thread-safe: bound once at startup. */

@@ -165,7 +165,10 @@ public final class RedisSettings {
                                              @Nullable Connection details) {
         String url = redis.getUrl();
         if (url != null) {
-            return new Resolved(url, false, null, "perfkit.cache.redis.url");
+            String sentinelPassword = redis.getSentinelPassword();
+            return new Resolved(url, false, null, "perfkit.cache.redis.url",
+                    sentinelPassword == null ? null : redis.getSentinelUsername(), sentinelPassword,
+                    redis.getSslBundle(), null);
         }
         if (!redis.isReuseSpringData()) {
             return null;

@@ -110,4 +110,30 @@ class RedisTlsAndSentinelMappingTest {
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .rootCause().hasMessageStartingWith("spring.data.redis.sentinel.nodes"));
     }
+
+    @Test
+    void perfkitsOwnUrlTakesAnSslBundleAndSentinelCredentials() {
+        runner.withPropertyValues("perfkit.cache.redis.url=rediss-sentinel://:data-pw@127.0.0.1:1#m",
+                "perfkit.cache.redis.ssl-bundle=redis", "perfkit.cache.redis.sentinel-password=sentinel-pw",
+                "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + pki.file("ca.crt")).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    RedisTierConfig config = tier(context);
+                    assertThat(config.sentinel()).isTrue();
+                    assertThat(config.sentinelPassword()).containsExactly("sentinel-pw".toCharArray());
+                    assertThat(config.tls()).isNotNull();
+                    assertThat(config.tls().hasTrustMaterial()).isTrue();
+                    assertThat(config.tls().hasClientKey()).isFalse();
+                });
+        runner.withPropertyValues("perfkit.cache.redis.url=redis://127.0.0.1:1", "perfkit.cache.redis.ssl-bundle=redis",
+                "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + pki.file("ca.crt"))
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("perfkit.cache.redis.ssl-bundle: tls: set, but the uri does not use TLS"));
+        runner.withPropertyValues("perfkit.cache.redis.url=rediss://127.0.0.1:1", "perfkit.cache.redis.ssl-bundle=nope")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("perfkit.cache.redis.ssl-bundle: no SSL bundle named 'nope'"));
+        runner.withPropertyValues("perfkit.cache.redis.url=redis://127.0.0.1:1",
+                "perfkit.cache.redis.sentinel-password=x")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("perfkit.cache.redis.sentinel-password: sentinelCredentials:"));
+    }
 }
