@@ -218,6 +218,10 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         try {
             Files.createDirectories(DIR);
             killStale();
+            if (tlsPort > 0 && onPath().isEmpty()) {
+                throw new IllegalStateException("a TLS test needs a redis-server built with TLS on PATH (Debian's: "
+                        + "apt-get install redis-server); the binary shipped in embedded-redis has no TLS");
+            }
             Path bin = shipped ? extractShipped() : onPath().orElseGet(RedisServer::extractShipped);
             List<String> command = new java.util.ArrayList<>();
             if (sentinelConf != null) {
