@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * keepalive and {@code TCP_USER_TIMEOUT}. Connects in the background, so the application starts
  * while Redis is down; reconnects by itself. Pattern deletes use {@code SCAN} and {@code UNLINK},
  * never {@code KEYS}; in a Redis Cluster ({@link RedisTierConfig#cluster()}) the scan visits every
- * master and multi-key deletes are split by slot. Thread-safe.
+ * master and multi-key deletes are split by slot. With a Sentinel URI ({@link RedisTierConfig#sentinel()}) the
+ * master is looked up on the Sentinels, again on every reconnection (so after a failover); with TLS
+ * ({@link RedisTierConfig#tls()}) the trust material, client key and verify mode apply to every node, Sentinels
+ * included. Thread-safe.
  */
 public final class RedisTier implements RemoteTier {
 
