@@ -168,6 +168,11 @@ public final class CacheManager implements AutoCloseable {
         return tier != null;
     }
 
+    /** @return the remote (L2) tier, if configured (e.g. a {@code RedisTier}, for its configuration and state) */
+    public Optional<RemoteTier> remoteTier() {
+        return Optional.ofNullable(tier);
+    }
+
     /** @return the L2 circuit breaker state: {@code closed}, {@code open}, {@code half_open}, or {@code none} */
     public String remoteState() {
         return remote == null ? "none" : remote.breaker().state().name().toLowerCase(java.util.Locale.ROOT);

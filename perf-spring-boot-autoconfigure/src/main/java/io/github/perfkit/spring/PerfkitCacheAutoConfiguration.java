@@ -3,9 +3,11 @@ package io.github.perfkit.spring;
 import io.github.perfkit.cache.CacheManager;
 import io.github.perfkit.cache.redis.RedisTier;
 import io.github.perfkit.cache.redis.RedisTierConfig;
+import io.github.perfkit.cache.redis.RedisTls;
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.spring.internal.PerfkitSpringCacheManager;
 import io.github.perfkit.spring.internal.RedisSettings;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -14,6 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -84,19 +89,82 @@ public class PerfkitCacheAutoConfiguration {
                 if (redis.connectTimeout() != null) {
                     tier.connectTimeout(redis.connectTimeout());
                 }
+                if (redis.sentinelPassword() != null) {
+                    tier.sentinelCredentials(redis.sentinelUsername(), redis.sentinelPassword().toCharArray());
+                }
+                SslBundle bundle = sslBundle(redis, beans);
+                if (bundle != null) {
+                    tier.tls(tls(bundle));
+                }
                 RedisTierConfig config;
                 try {
                     config = tier.build();
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException((explicit ? "perfkit.cache.redis.url" : "spring.data.redis.*")
-                            + ": " + e.getMessage().replace(redis.uri(), RedisSettings.redacted(redis.uri())), e);
+                    String message = String.valueOf(e.getMessage());
+                    String property = !explicit ? "spring.data.redis.*"
+                            : message.startsWith("tls:") ? "perfkit.cache.redis.ssl-bundle"
+                            : message.startsWith("sentinelCredentials:") ? "perfkit.cache.redis.sentinel-password"
+                            : "perfkit.cache.redis.url";
+                    throw new IllegalArgumentException(property + ": "
+                            + message.replace(redis.uri(), RedisSettings.redacted(redis.uri())), e);
                 }
-                LOG.info("Perfkit: cache Redis tier at {} (from {})", RedisSettings.redacted(redis.uri()),
-                        redis.source());
+                LOG.info("Perfkit: cache Redis tier at {} (from {}{})", RedisSettings.redacted(redis.uri()),
+                        redis.source(), bundle == null ? "" : ", TLS with "
+                                + (redis.sslBundleName() != null ? "SSL bundle '" + redis.sslBundleName() + "'"
+                                : "the connection details' SSL bundle"));
                 builder.remoteTier(RedisTier.create(config));
             }
         }
         return builder.build();
+    }
+
+    /** The SSL bundle of Spring Data Redis's connection: carried by its connection details, or named. */
+    private static @Nullable SslBundle sslBundle(RedisSettings.Resolved redis, ListableBeanFactory beans) {
+        if (redis.sslBundle() != null) {
+            return redis.sslBundle();
+        }
+        String name = redis.sslBundleName();
+        if (name == null) {
+            return null;
+        }
+        String property = redis.source().startsWith("perfkit.") ? "perfkit.cache.redis.ssl-bundle"
+                : "spring.data.redis.ssl.bundle";
+        SslBundles bundles = beans.getBeanProvider(SslBundles.class).getIfAvailable();
+        if (bundles == null) {
+            throw new IllegalStateException(property + ": '" + name + "' is set but the application has no "
+                    + "SslBundles bean (spring.ssl.bundle.*)");
+        }
+        try {
+            return bundles.getBundle(name);
+        } catch (NoSuchSslBundleException e) {
+            throw new IllegalArgumentException(property + ": no SSL bundle named '" + name
+                    + "' (define it under spring.ssl.bundle.pem or spring.ssl.bundle.jks)", e);
+        }
+    }
+
+    /**
+     * The tier's TLS options from an SSL bundle, as Spring Data Redis uses it: its trust managers, its key
+     * managers when the bundle has a key store (mutual TLS), its enabled protocols and ciphers; full peer
+     * verification.
+     *
+     * @param bundle the bundle
+     * @return the TLS options
+     */
+    static RedisTls tls(SslBundle bundle) {
+        RedisTls.Builder tls = RedisTls.builder()
+                .trustManagerFactory(bundle.getManagers().getTrustManagerFactory());
+        if (bundle.getStores().getKeyStore() != null) {
+            tls.keyManagerFactory(bundle.getManagers().getKeyManagerFactory());
+        }
+        String[] protocols = bundle.getOptions().getEnabledProtocols();
+        if (protocols != null) {
+            tls.protocols(java.util.List.of(protocols));
+        }
+        String[] ciphers = bundle.getOptions().getCiphers();
+        if (ciphers != null) {
+            tls.cipherSuites(java.util.List.of(ciphers));
+        }
+        return tls.build();
     }
 
     /**

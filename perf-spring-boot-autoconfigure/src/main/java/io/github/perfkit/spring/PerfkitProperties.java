@@ -1108,8 +1108,9 @@ public class PerfkitProperties {
     /** Redis tier of the cache ({@code perfkit.cache.redis.*}). Not thread-safe: bound once at startup. */
     public static class Redis {
         /**
-         * Redis URI (redis://host:port); the Redis tier is on when set, or, when not set, when Spring Data Redis's
-         * connection (spring.data.redis.*) is configured.
+         * Redis URI (redis://host:port, rediss:// for TLS with the JVM's trust store, or
+         * redis-sentinel://[password@]host:port[,host2:port2][/db]#master for Sentinel); the Redis tier is on when
+         * set, or, when not set, when Spring Data Redis's connection (spring.data.redis.*) is configured.
          */
         private @Nullable String url;
 
@@ -1136,11 +1137,13 @@ public class PerfkitProperties {
 
         /**
          * @param url the Redis URI, or null or blank for none
-         * @throws IllegalArgumentException if not a redis:// or rediss:// URI
+         * @throws IllegalArgumentException if not a redis://, rediss://, redis-sentinel:// or rediss-sentinel:// URI
          */
         public void setUrl(@Nullable String url) {
-            if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
-                throw new IllegalArgumentException("perfkit.cache.redis.url must start with redis:// or rediss://");
+            if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")
+                    && !url.startsWith("redis-sentinel://") && !url.startsWith("rediss-sentinel://")) {
+                throw new IllegalArgumentException("perfkit.cache.redis.url must start with redis://, rediss://, "
+                        + "redis-sentinel:// or rediss-sentinel://");
             }
             this.url = url == null || url.isBlank() ? null : url;
         }
@@ -1156,6 +1159,48 @@ public class PerfkitProperties {
          */
         public void setCommandTimeout(Duration commandTimeout) {
             this.commandTimeout = positive("perfkit.cache.redis.command-timeout", commandTimeout);
+        }
+
+        /**
+         * Name of an SSL bundle (spring.ssl.bundle.*) whose trust material, key and options the tier uses with a
+         * rediss:// or rediss-sentinel:// url; without it, TLS uses the JVM's default trust store.
+         */
+        private @Nullable String sslBundle;
+
+        /** User name of the Sentinel nodes themselves, with a redis-sentinel:// url. */
+        private @Nullable String sentinelUsername;
+
+        /** Password of the Sentinel nodes themselves, with a redis-sentinel:// url (the data node's is in the url). */
+        private @Nullable String sentinelPassword;
+
+        /** @return the SSL bundle's name, or null */
+        public @Nullable String getSslBundle() {
+            return sslBundle;
+        }
+
+        /** @param sslBundle the SSL bundle's name, or null or blank for none */
+        public void setSslBundle(@Nullable String sslBundle) {
+            this.sslBundle = sslBundle == null || sslBundle.isBlank() ? null : sslBundle.trim();
+        }
+
+        /** @return the Sentinel nodes' user name, or null */
+        public @Nullable String getSentinelUsername() {
+            return sentinelUsername;
+        }
+
+        /** @param sentinelUsername the Sentinel nodes' user name, or null */
+        public void setSentinelUsername(@Nullable String sentinelUsername) {
+            this.sentinelUsername = sentinelUsername == null || sentinelUsername.isBlank() ? null : sentinelUsername;
+        }
+
+        /** @return the Sentinel nodes' password, or null */
+        public @Nullable String getSentinelPassword() {
+            return sentinelPassword;
+        }
+
+        /** @param sentinelPassword the Sentinel nodes' password, or null */
+        public void setSentinelPassword(@Nullable String sentinelPassword) {
+            this.sentinelPassword = sentinelPassword == null || sentinelPassword.isEmpty() ? null : sentinelPassword;
         }
     }
 

@@ -74,10 +74,56 @@ class RedisSettingsTest {
     }
 
     @Test
-    void sentinelAndOptOutMeanNoRedis() {
-        assertThat(RedisSettings.resolve(perfkit(), new MockEnvironment()
+    void sentinelPropertiesBecomeASentinelUri() {
+        RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment()
                 .withProperty("spring.data.redis.sentinel.master", "mymaster")
-                .withProperty("spring.data.redis.sentinel.nodes", "s1:26379"), (RedisSettings.Connection) null)).isNull();
+                .withProperty("spring.data.redis.sentinel.nodes", "s1:26379, s2:26380")
+                .withProperty("spring.data.redis.sentinel.username", "sentinel-user")
+                .withProperty("spring.data.redis.sentinel.password", "sentinel-pw")
+                .withProperty("spring.data.redis.username", "app")
+                .withProperty("spring.data.redis.password", "p@ss")
+                .withProperty("spring.data.redis.database", "4"), (RedisSettings.Connection) null);
+        assertThat(r).isNotNull();
+        assertThat(r.sentinel()).isTrue();
+        assertThat(r.uri()).isEqualTo("redis-sentinel://app:p%40ss@s1:26379,s2:26380/4#mymaster");
+        assertThat(r.sentinelUsername()).isEqualTo("sentinel-user");
+        assertThat(r.sentinelPassword()).isEqualTo("sentinel-pw");
+        assertThat(r.toString()).doesNotContain("p%40ss").doesNotContain("sentinel-pw");
+        // Lettuce reads the same thing back: data node credentials, database, master and sentinels.
+        io.lettuce.core.RedisURI lettuce = io.lettuce.core.RedisURI.create(r.uri());
+        assertThat(lettuce.getSentinelMasterId()).isEqualTo("mymaster");
+        assertThat(lettuce.getSentinels()).extracting(io.lettuce.core.RedisURI::getPort).containsExactly(26379, 26380);
+        assertThat(lettuce.getDatabase()).isEqualTo(4);
+        assertThat(lettuce.getUsername()).isEqualTo("app");
+        assertThat(new String(lettuce.getPassword())).isEqualTo("p@ss");
+
+        RedisSettings.Resolved tls = RedisSettings.resolve(perfkit(), new MockEnvironment()
+                .withProperty("spring.data.redis.sentinel.master", "m")
+                .withProperty("spring.data.redis.sentinel.nodes", "s1:26379")
+                .withProperty("spring.data.redis.ssl.enabled", "true"), (RedisSettings.Connection) null);
+        assertThat(tls).isNotNull();
+        assertThat(tls.uri()).isEqualTo("rediss-sentinel://s1:26379#m");
+        assertThat(tls.sentinelPassword()).isNull();
+        assertThat(tls.sslBundleName()).isNull();
+    }
+
+    @Test
+    void badSentinelPropertiesNameTheProperty() {
+        assertThatThrownBy(() -> RedisSettings.resolve(perfkit(), new MockEnvironment()
+                .withProperty("spring.data.redis.sentinel.master", "m"), (RedisSettings.Connection) null))
+                .hasMessageStartingWith("spring.data.redis.sentinel.nodes");
+        assertThatThrownBy(() -> RedisSettings.resolve(perfkit(), new MockEnvironment()
+                .withProperty("spring.data.redis.sentinel.master", "m")
+                .withProperty("spring.data.redis.sentinel.nodes", "s1"), (RedisSettings.Connection) null))
+                .hasMessageStartingWith("spring.data.redis.sentinel.nodes");
+        assertThatThrownBy(() -> RedisSettings.resolve(perfkit(), new MockEnvironment()
+                .withProperty("spring.data.redis.sentinel.master", "m")
+                .withProperty("spring.data.redis.sentinel.nodes", "s1:x"), (RedisSettings.Connection) null))
+                .hasMessageStartingWith("spring.data.redis.sentinel.nodes");
+    }
+
+    @Test
+    void optOutMeansNoRedis() {
         PerfkitProperties.Redis off = perfkit();
         off.setReuseSpringData(false);
         assertThat(RedisSettings.resolve(off, new MockEnvironment()
@@ -85,7 +131,7 @@ class RedisSettingsTest {
     }
 
     @Test
-    void anSslBundleMeansRedissAndAClearWarningThatItsTrustMaterialIsNotCarriedOver() {
+    void anSslBundleMeansRedissAndIsNamedForTheTierWithoutAWarning() {
         Logger logger = (Logger) LoggerFactory.getLogger(RedisSettings.class);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
@@ -93,21 +139,19 @@ class RedisSettingsTest {
         try {
             RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment()
                     .withProperty("spring.data.redis.host", "tls.example")
-                    .withProperty("spring.data.redis.ssl.bundle", "redis-ca"), (RedisSettings.Connection) null);
+                    .withProperty("spring.data.redis.ssl.bundle", " redis-ca "), (RedisSettings.Connection) null);
             assertThat(r).isNotNull();
             assertThat(r.uri()).isEqualTo("rediss://tls.example:6379");
-            assertThat(logs.list).anySatisfy(e -> {
-                assertThat(e.getLevel()).isEqualTo(Level.WARN);
-                assertThat(e.getFormattedMessage()).contains("spring.data.redis.ssl.bundle 'redis-ca'")
-                        .contains("not carried over").contains("perfkit.cache.redis.url");
-            });
-            logs.list.clear();
-            RedisSettings.resolve(perfkit(), new MockEnvironment().withProperty("spring.data.redis.host", "plain"),
-                    (RedisSettings.Connection) null);
-            RedisSettings.resolve(perfkit(), new MockEnvironment()
+            assertThat(r.sslBundleName()).isEqualTo("redis-ca");
+            // ssl.enabled without a bundle: TLS with the JVM's default trust store, nothing to look up.
+            RedisSettings.Resolved jvm = RedisSettings.resolve(perfkit(), new MockEnvironment()
                     .withProperty("spring.data.redis.host", "tls.example")
                     .withProperty("spring.data.redis.ssl.enabled", "true"), (RedisSettings.Connection) null);
-            assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("not carried over"));
+            assertThat(jvm).isNotNull();
+            assertThat(jvm.uri()).startsWith("rediss://");
+            assertThat(jvm.sslBundleName()).isNull();
+            assertThat(jvm.sslBundle()).isNull();
+            assertThat(logs.list).noneMatch(e -> e.getLevel() == Level.WARN);
         } finally {
             logger.detachAppender(logs);
         }
@@ -140,6 +184,63 @@ class RedisSettingsTest {
         assertThat(c).isNotNull();
         assertThat(c.cluster()).isTrue();
         assertThat(c.uri()).isEqualTo("redis://c1:7000");
+
+        RedisConnectionDetails sentinel = new RedisConnectionDetails() {
+            @Override
+            public String getPassword() {
+                return "data-pw";
+            }
+
+            @Override
+            public Sentinel getSentinel() {
+                return new Sentinel() {
+                    @Override
+                    public int getDatabase() {
+                        return 2;
+                    }
+
+                    @Override
+                    public String getMaster() {
+                        return "mymaster";
+                    }
+
+                    @Override
+                    public List<Node> getNodes() {
+                        return List.of(new Node("s1", 26379), new Node("s2", 26380));
+                    }
+
+                    @Override
+                    public String getUsername() {
+                        return null;
+                    }
+
+                    @Override
+                    public String getPassword() {
+                        return "sentinel-pw";
+                    }
+                };
+            }
+        };
+        RedisSettings.Resolved s = RedisSettings.resolve(perfkit(), new MockEnvironment(), RedisSettings.view(sentinel));
+        assertThat(s).isNotNull();
+        assertThat(s.uri()).isEqualTo("redis-sentinel://:data-pw@s1:26379,s2:26380/2#mymaster");
+        assertThat(s.sentinelPassword()).isEqualTo("sentinel-pw");
+        assertThat(s.sslBundle()).isNull();
+
+        // The connection details' own SSL bundle is carried as is (no name to look up).
+        org.springframework.boot.ssl.SslBundle bundle = org.springframework.boot.ssl.SslBundle.of(
+                org.springframework.boot.ssl.SslStoreBundle.NONE);
+        RedisConnectionDetails tls = new RedisConnectionDetails() {
+            @Override
+            public Standalone getStandalone() {
+                return Standalone.of("tls.host", 6380, bundle);
+            }
+        };
+        RedisSettings.Resolved t = RedisSettings.resolve(perfkit(), new MockEnvironment(), RedisSettings.view(tls));
+        assertThat(t).isNotNull();
+        assertThat(t.uri()).isEqualTo("rediss://tls.host:6380");
+        assertThat(t.sslBundle()).isSameAs(bundle);
+        assertThat(t.sslBundleName()).isNull();
     }
 
     @Test

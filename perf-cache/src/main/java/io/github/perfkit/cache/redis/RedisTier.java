@@ -39,6 +39,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * keepalive and {@code TCP_USER_TIMEOUT}. Connects in the background, so the application starts
  * while Redis is down; reconnects by itself. Pattern deletes use {@code SCAN} and {@code UNLINK},
  * never {@code KEYS}; in a Redis Cluster ({@link RedisTierConfig#cluster()}) the scan visits every
- * master and multi-key deletes are split by slot. Thread-safe.
+ * master and multi-key deletes are split by slot. With a Sentinel URI ({@link RedisTierConfig#sentinel()}) the
+ * master is looked up on the Sentinels, again on every reconnection (so after a failover); with TLS
+ * ({@link RedisTierConfig#tls()}) the trust material, client key and verify mode apply to every node, Sentinels
+ * included. Thread-safe.
  */
 public final class RedisTier implements RemoteTier {
 
@@ -76,17 +81,23 @@ public final class RedisTier implements RemoteTier {
     private volatile @Nullable RedisClusterCommands<String, byte[]> sync;
     private volatile @Nullable StatefulRedisPubSubConnection<String, String> pubSub;
     private volatile boolean closed;
+    private volatile @Nullable String lastConnectFailure;
+    private volatile boolean connectFailureLogged;
 
     private RedisTier(RedisTierConfig config) {
         this.config = config;
-        RedisURI uri = RedisURI.create(config.uri());
-        uri.setTimeout(config.commandTimeout());
+        RedisURI uri = redisUri(config);
         this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 // Lettuce's default backoff grows to 30 s; recover within a couple of seconds instead.
                 .reconnectDelay(() -> Delay.exponential(Duration.ofMillis(50), config.maxReconnectDelay(), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        ClientOptions options = ClientOptions.builder()
+        ClientOptions.Builder optionsBuilder = ClientOptions.builder();
+        RedisTls tls = config.tls();
+        if (tls != null) {
+            optionsBuilder.sslOptions(tls.toSslOptions());
+        }
+        ClientOptions options = optionsBuilder
                 .autoReconnect(true)
                 .requestQueueSize(config.requestQueueSize())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -108,6 +119,31 @@ public final class RedisTier implements RemoteTier {
             return t;
         });
         connector.execute(this::connect);
+    }
+
+    /** Lettuce's URI: Sentinel credentials on each Sentinel node, the TLS verify mode on every node. */
+    private static RedisURI redisUri(RedisTierConfig config) {
+        RedisURI uri = RedisURI.create(config.uri());
+        uri.setTimeout(config.commandTimeout());
+        RedisTls tls = config.tls();
+        char[] sentinelPassword = config.sentinelPassword();
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinel.setTimeout(config.connectTimeout());
+            if (sentinelPassword != null) {
+                String user = config.sentinelUsername();
+                if (user != null && !user.isEmpty()) {
+                    sentinel.setUsername(user);
+                }
+                sentinel.setPassword(sentinelPassword);
+            }
+            if (tls != null) {
+                sentinel.setVerifyPeer(tls.verifyMode());
+            }
+        }
+        if (tls != null) {
+            uri.setVerifyPeer(tls.verifyMode());
+        }
+        return uri;
     }
 
     /**
@@ -162,6 +198,22 @@ public final class RedisTier implements RemoteTier {
         return new RedisTier(Objects.requireNonNull(config, "config"));
     }
 
+    /**
+     * Why the tier's last attempt to establish its connections failed, for diagnosis (e.g. a TLS handshake refused
+     * because the server's certificate is not trusted); empty once connected or before the first attempt. Lettuce's
+     * own reconnections after an established connection is lost are not reported here.
+     *
+     * @return the last connection failure
+     */
+    public Optional<String> lastConnectFailure() {
+        return Optional.ofNullable(lastConnectFailure);
+    }
+
+    /** @return the configuration this tier was created with */
+    public RedisTierConfig config() {
+        return config;
+    }
+
     /** @return whether the command connection is established and currently connected */
     public boolean isConnected() {
         StatefulConnection<String, byte[]> c = connection;
@@ -185,8 +237,8 @@ public final class RedisTier implements RemoteTier {
                     sync = c.sync();
                     connection = c;
                 }
-                LOG.info("connected to Redis{} at {}", config.cluster() ? " Cluster" : "",
-                        RedisTierConfig.redact(config.uri()));
+                LOG.info("connected to Redis{} at {}", config.cluster() ? " Cluster" : config.sentinel()
+                        ? " (master found through Sentinel)" : "", RedisTierConfig.redact(config.uri()));
             }
             if (pubSub == null) {
                 StatefulRedisPubSubConnection<String, String> p = client instanceof RedisClusterClient cluster
@@ -221,12 +273,43 @@ public final class RedisTier implements RemoteTier {
                 }
                 pubSub = p;
             }
+            lastConnectFailure = null;
         } catch (RuntimeException e) {
+            String failure = describe(e);
+            lastConnectFailure = failure;
+            if (failure.startsWith("TLS") && !connectFailureLogged) {
+                // Not transient like a Redis that is still starting: say it once, loudly.
+                connectFailureLogged = true;
+                LOG.warn("Redis at {}: {}; the cache serves from L1 and retries", RedisTierConfig.redact(config.uri()),
+                        failure);
+            }
             LOG.debug("Redis at {} not reachable yet; retrying", RedisTierConfig.redact(config.uri()), e);
             if (!closed) {
                 connector.schedule(this::connect, config.connectRetry().toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** The root cause of a failed connection in one line; TLS failures start with "TLS". */
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+            if (t instanceof SSLException) {
+                Throwable root = t;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                String rootMessage = String.valueOf(root.getMessage());
+                return "TLS handshake failed: " + t.getMessage()
+                        + (root == t || String.valueOf(t.getMessage()).contains(rootMessage) ? "" : " (" + rootMessage + ")")
+                        + " — check the trust material (RedisTls), the client key and the peer verification mode";
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return e.getMessage() + (root == e ? "" : " (" + root + ")");
     }
 
     private RedisClusterCommands<String, byte[]> commands() {

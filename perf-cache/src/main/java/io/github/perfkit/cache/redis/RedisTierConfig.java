@@ -1,7 +1,10 @@
 package io.github.perfkit.cache.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable configuration of a {@link RedisTier}. Build with {@link #builder()}; {@link Builder#build()}
@@ -42,9 +45,12 @@ public final class RedisTierConfig {
     private final Duration bulkCommandTimeout;
     private final boolean cluster;
     private final Duration maxReconnectDelay;
+    private final @Nullable RedisTls tls;
+    private final @Nullable String sentinelUsername;
+    private final char @Nullable [] sentinelPassword;
 
-    private RedisTierConfig(Builder b) {
-        this.uri = b.uri;
+    private RedisTierConfig(Builder b, String uri) {
+        this.uri = uri;
         this.commandTimeout = b.commandTimeout;
         this.connectTimeout = b.connectTimeout;
         this.requestQueueSize = b.requestQueueSize;
@@ -56,6 +62,9 @@ public final class RedisTierConfig {
         this.bulkCommandTimeout = b.bulkCommandTimeout;
         this.cluster = b.cluster;
         this.maxReconnectDelay = b.maxReconnectDelay;
+        this.tls = b.tls;
+        this.sentinelUsername = b.sentinelUsername;
+        this.sentinelPassword = b.sentinelPassword == null ? null : b.sentinelPassword.clone();
     }
 
     /**
@@ -67,9 +76,41 @@ public final class RedisTierConfig {
         return new Builder();
     }
 
-    /** @return the Redis URI, e.g. {@code redis://127.0.0.1:6379} */
+    /**
+     * @return the Redis URI, e.g. {@code redis://127.0.0.1:6379}, or for Sentinel
+     *         {@code redis-sentinel://[password@]host:port[,host2:port2][/db]#masterName}
+     */
     public String uri() {
         return uri;
+    }
+
+    /** @return whether the tier finds its master through Redis Sentinel */
+    public boolean sentinel() {
+        return isSentinel(uri);
+    }
+
+    /** @return whether the connection uses TLS ({@code rediss://} or {@code rediss-sentinel://}) */
+    public boolean ssl() {
+        return uri.startsWith("rediss://") || uri.startsWith("rediss-sentinel://");
+    }
+
+    /** @return the TLS options, or null for TLS with the JVM's default trust (or no TLS) */
+    public @Nullable RedisTls tls() {
+        return tls;
+    }
+
+    /** @return the user name for the Sentinel nodes themselves, or null */
+    public @Nullable String sentinelUsername() {
+        return sentinelUsername;
+    }
+
+    /** @return a copy of the password for the Sentinel nodes themselves, or null */
+    public char @Nullable [] sentinelPassword() {
+        return sentinelPassword == null ? null : sentinelPassword.clone();
+    }
+
+    private static boolean isSentinel(String uri) {
+        return uri.startsWith("redis-sentinel://") || uri.startsWith("rediss-sentinel://");
     }
 
     /**
@@ -156,8 +197,55 @@ public final class RedisTierConfig {
         private Duration bulkCommandTimeout = DEFAULT_BULK_COMMAND_TIMEOUT;
         private boolean cluster;
         private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
+        private @Nullable RedisTls tls;
+        private @Nullable String sentinelMaster;
+        private List<String> sentinelNodes = List.of();
+        private @Nullable String sentinelUsername;
+        private char @Nullable [] sentinelPassword;
 
         private Builder() {
+        }
+
+        /**
+         * TLS options: trust material, client key, peer verification. Needs a {@code rediss://} or
+         * {@code rediss-sentinel://} URI (or {@code rediss://} base URI with {@link #sentinel}).
+         *
+         * @param tls the options
+         * @return this builder
+         */
+        public Builder tls(RedisTls tls) {
+            this.tls = Objects.requireNonNull(tls, "tls");
+            return this;
+        }
+
+        /**
+         * Connects through Redis Sentinel: the master named {@code masterName} is looked up on these Sentinel nodes
+         * (and again after a failover). {@link #uri} is then optional and, when set ({@code redis://} or
+         * {@code rediss://}), gives only the data node's credentials, database and TLS; its host and port are not
+         * used. Equivalent to a {@code redis-sentinel://} URI.
+         *
+         * @param masterName the master's name as configured in Sentinel ({@code sentinel monitor <name> ...})
+         * @param nodes the Sentinel nodes as {@code host:port}, at least one
+         * @return this builder
+         */
+        public Builder sentinel(String masterName, List<String> nodes) {
+            this.sentinelMaster = Objects.requireNonNull(masterName, "sentinel masterName");
+            this.sentinelNodes = List.copyOf(Objects.requireNonNull(nodes, "sentinel nodes"));
+            return this;
+        }
+
+        /**
+         * Credentials of the Sentinel nodes themselves, when they require authentication (the data node's are in
+         * the URI).
+         *
+         * @param username the user name, or null for the default user
+         * @param password the password
+         * @return this builder
+         */
+        public Builder sentinelCredentials(@Nullable String username, char[] password) {
+            this.sentinelUsername = username;
+            this.sentinelPassword = Objects.requireNonNull(password, "sentinelPassword").clone();
+            return this;
         }
 
         /**
@@ -273,8 +361,27 @@ public final class RedisTierConfig {
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public RedisTierConfig build() {
-            if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-                throw new IllegalArgumentException("uri must start with redis:// or rediss://, was '" + uri + "'");
+            String effective = sentinelMaster != null ? sentinelUri() : uri;
+            if (!effective.startsWith("redis://") && !effective.startsWith("rediss://") && !isSentinel(effective)) {
+                throw new IllegalArgumentException("uri must start with redis://, rediss://, redis-sentinel:// or "
+                        + "rediss-sentinel://, was '" + redact(effective) + "'");
+            }
+            if (isSentinel(effective)) {
+                int hash = effective.indexOf('#');
+                if (hash < 0 || hash == effective.length() - 1) {
+                    throw new IllegalArgumentException("uri: a Sentinel URI must name the master after '#' "
+                            + "(redis-sentinel://host:port#mymaster), was '" + redact(effective) + "'");
+                }
+                if (cluster) {
+                    throw new IllegalArgumentException("cluster: a Sentinel URI cannot be a Redis Cluster seed");
+                }
+            } else if (sentinelPassword != null) {
+                throw new IllegalArgumentException("sentinelCredentials: set, but the uri is not a Sentinel URI");
+            }
+            boolean ssl = effective.startsWith("rediss://") || effective.startsWith("rediss-sentinel://");
+            if (tls != null && !ssl) {
+                throw new IllegalArgumentException("tls: set, but the uri does not use TLS (rediss:// or "
+                        + "rediss-sentinel://): '" + redact(effective) + "'");
             }
             positive(commandTimeout, "commandTimeout");
             positive(connectTimeout, "connectTimeout");
@@ -296,7 +403,53 @@ public final class RedisTierConfig {
             if (unlinkBatch < 1 || unlinkBatch > 10_000) {
                 throw new IllegalArgumentException("unlinkBatch must be in [1, 10000], was " + unlinkBatch);
             }
-            return new RedisTierConfig(this);
+            return new RedisTierConfig(this, effective);
+        }
+
+        /** The Lettuce Sentinel URI from {@link #sentinel} and the optional base URI. */
+        private String sentinelUri() {
+            if (sentinelMaster == null || sentinelMaster.isBlank() || sentinelMaster.contains("#")) {
+                throw new IllegalArgumentException("sentinel masterName must be a non-blank name, was '"
+                        + sentinelMaster + "'");
+            }
+            if (sentinelNodes.isEmpty()) {
+                throw new IllegalArgumentException("sentinel nodes must list at least one host:port");
+            }
+            String base = uri.isEmpty() ? "redis://" : uri;
+            boolean ssl;
+            if (base.startsWith("rediss://")) {
+                ssl = true;
+            } else if (base.startsWith("redis://")) {
+                ssl = false;
+            } else {
+                throw new IllegalArgumentException("uri: with sentinel(...) the uri must be empty or a redis:// or "
+                        + "rediss:// URI giving the data node's credentials and database, was '" + redact(base) + "'");
+            }
+            String rest = base.substring(ssl ? "rediss://".length() : "redis://".length());
+            int slash = rest.indexOf('/');
+            String authority = slash < 0 ? rest : rest.substring(0, slash);
+            String path = slash < 0 ? "" : rest.substring(slash);
+            int at = authority.lastIndexOf('@');
+            String userInfo = at < 0 ? "" : authority.substring(0, at + 1);
+            List<String> nodes = new ArrayList<>();
+            for (String node : sentinelNodes) {
+                String n = node.trim();
+                int colon = n.lastIndexOf(':');
+                if (colon <= 0 || colon == n.length() - 1) {
+                    throw new IllegalArgumentException("sentinel nodes must be host:port entries, was '" + n + "'");
+                }
+                try {
+                    int port = Integer.parseInt(n.substring(colon + 1));
+                    if (port < 1 || port > 65_535) {
+                        throw new IllegalArgumentException("sentinel nodes: port out of range in '" + n + "'");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("sentinel nodes: bad port in '" + n + "'", e);
+                }
+                nodes.add(n);
+            }
+            return (ssl ? "rediss-sentinel://" : "redis-sentinel://") + userInfo + String.join(",", nodes) + path
+                    + "#" + sentinelMaster;
         }
 
         private static void positive(Duration d, String name) {

@@ -32,6 +32,9 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     private final int port;
     private final boolean shipped;
     private final List<String> extraArgs;
+    private final @org.jspecify.annotations.Nullable String password;
+    private final @org.jspecify.annotations.Nullable Path sentinelConf;
+    private final int tlsPort;
     private volatile Process process;
 
     /** A server on a fresh free port (not started). */
@@ -47,9 +50,78 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     private RedisServer(int port, boolean shipped, String... extraArgs) {
+        this(port, shipped, null, null, 0, extraArgs);
+    }
+
+    private RedisServer(int port, boolean shipped, @org.jspecify.annotations.Nullable String password,
+                        @org.jspecify.annotations.Nullable Path sentinelConf, int tlsPort, String... extraArgs) {
         this.port = port;
         this.shipped = shipped;
+        this.password = password;
+        this.sentinelConf = sentinelConf;
+        this.tlsPort = tlsPort;
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /**
+     * A server that requires a password ({@code requirepass}).
+     *
+     * @param password the password
+     * @param extraArgs further redis-server arguments (e.g. {@code --replicaof host port})
+     * @return the server (not started)
+     */
+    public static RedisServer withPassword(String password, String... extraArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of("--requirepass", password));
+        args.addAll(List.of(extraArgs));
+        return new RedisServer(freePort(), false, password, null, 0, args.toArray(String[]::new));
+    }
+
+    /**
+     * A server with a TLS port besides its plain port (the plain one for PING and test set-up). Needs a
+     * redis-server built with TLS (Debian's is); the shipped fallback binary is not.
+     *
+     * @param cert the server's PEM certificate
+     * @param key the server's PEM key
+     * @param ca the PEM CA certificates that verify client certificates
+     * @param authClients whether clients must present a certificate signed by {@code ca}
+     * @return the server (not started)
+     */
+    public static RedisServer tls(Path cert, Path key, Path ca, boolean authClients) {
+        int tls = freePort();
+        return new RedisServer(freePort(), false, null, null, tls, "--tls-port", String.valueOf(tls),
+                "--tls-cert-file", cert.toAbsolutePath().toString(), "--tls-key-file", key.toAbsolutePath().toString(),
+                "--tls-ca-cert-file", ca.toAbsolutePath().toString(), "--tls-auth-clients", authClients ? "yes" : "no");
+    }
+
+    /**
+     * A Redis Sentinel on a free port monitoring a master on loopback (quorum 1).
+     *
+     * @param masterName the master's name
+     * @param masterPort the master's port
+     * @param masterPassword the master's password, or null
+     * @param sentinelPassword the Sentinel's own password ({@code requirepass}), or null
+     * @return the sentinel (not started)
+     */
+    public static RedisServer sentinel(String masterName, int masterPort,
+                                       @org.jspecify.annotations.Nullable String masterPassword,
+                                       @org.jspecify.annotations.Nullable String sentinelPassword) {
+        int port = freePort();
+        Path conf = DIR.resolve("sentinel-" + port + ".conf");
+        try {
+            Files.createDirectories(DIR);
+            Files.writeString(conf, "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1\n"
+                    + "sentinel down-after-milliseconds " + masterName + " 5000\n"
+                    + (masterPassword == null ? "" : "sentinel auth-pass " + masterName + " " + masterPassword + "\n")
+                    + (sentinelPassword == null ? "" : "requirepass " + sentinelPassword + "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RedisServer(port, false, sentinelPassword, conf.toAbsolutePath(), 0);
+    }
+
+    /** @return the TLS port (0 for none) */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /**
@@ -146,9 +218,19 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
         try {
             Files.createDirectories(DIR);
             killStale();
+            if (tlsPort > 0 && onPath().isEmpty()) {
+                throw new IllegalStateException("a TLS test needs a redis-server built with TLS on PATH (Debian's: "
+                        + "apt-get install redis-server); the binary shipped in embedded-redis has no TLS");
+            }
             Path bin = shipped ? extractShipped() : onPath().orElseGet(RedisServer::extractShipped);
-            List<String> command = new java.util.ArrayList<>(List.of(bin.toString(), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            List<String> command = new java.util.ArrayList<>();
+            if (sentinelConf != null) {
+                command.addAll(List.of(bin.toString(), sentinelConf.toString(), "--sentinel", "--port",
+                        String.valueOf(port), "--bind", "127.0.0.1", "--protected-mode", "no"));
+            } else {
+                command.addAll(List.of(bin.toString(), "--port", String.valueOf(port),
+                        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            }
             command.addAll(extraArgs);
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -217,11 +299,21 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             s.setSoTimeout(500);
             OutputStream out = s.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            String auth = password == null ? "" : "AUTH " + password + "\r\n";
+            out.write((auth + "PING\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            byte[] buf = new byte[7];
-            int n = s.getInputStream().read(buf);
-            return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String expected = (password == null ? "" : "+OK\r\n") + "+PONG";
+            StringBuilder got = new StringBuilder();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[64];
+            while (got.length() < expected.length()) {
+                int n = in.read(buf);
+                if (n <= 0) {
+                    break;
+                }
+                got.append(new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            return got.toString().startsWith(expected);
         } catch (IOException e) {
             return false;
         }

@@ -8,11 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.util.ClassUtils;
 import org.springframework.core.env.Environment;
 
@@ -21,39 +20,69 @@ import org.springframework.core.env.Environment;
  * {@code perfkit.cache.redis.reuse-spring-data=false}, Spring Data Redis's connection — its
  * {@link RedisConnectionDetails} bean when Spring Data Redis is in use (which also covers service connections such
  * as Testcontainers), else the {@code spring.data.redis.*} properties when any is set (url, host, port, username,
- * password, database, ssl.enabled, timeout, connect-timeout, cluster.nodes). Sentinel is not supported by the
- * tier (a warning, L1 only). Spring's command {@code timeout} (often seconds) is not used for cache commands,
+ * password, database, ssl.enabled, ssl.bundle, timeout, connect-timeout, cluster.nodes, sentinel.master, sentinel.nodes,
+ * sentinel.username, sentinel.password). Sentinel becomes a {@code redis-sentinel://} URI; an SSL bundle is named
+ * (or, from the connection details, carried) for the auto-configuration to pass its managers to the tier. Spring's command {@code timeout} (often seconds) is not used for cache commands,
  * which must fail fast ({@code perfkit.cache.redis.command-timeout}); it is used as the connect timeout when
  * {@code connect-timeout} is not set. Thread-safe: stateless.
  */
 public final class RedisSettings {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisSettings.class);
     private static final String PREFIX = "spring.data.redis";
 
     /**
      * A resolved connection.
      *
-     * @param uri the Redis URI (may hold a password: never log it)
+     * @param uri the Redis URI (may hold a password: never log it); {@code redis-sentinel://} or
+     *        {@code rediss-sentinel://} for Sentinel
      * @param cluster whether it is a Redis Cluster seed node
      * @param connectTimeout the connect timeout, or null for the tier's default
      * @param source where it came from, for the log
+     * @param sentinelUsername the Sentinel nodes' own user name, or null
+     * @param sentinelPassword the Sentinel nodes' own password (never log it), or null
+     * @param sslBundleName the name of the SSL bundle to look up ({@code spring.data.redis.ssl.bundle}), or null
+     * @param sslBundle the SSL bundle of Spring Data Redis's connection details, or null
      */
-    public record Resolved(String uri, boolean cluster, @Nullable Duration connectTimeout, String source) {
+    public record Resolved(String uri, boolean cluster, @Nullable Duration connectTimeout, String source,
+                           @Nullable String sentinelUsername, @Nullable String sentinelPassword,
+                           @Nullable String sslBundleName, @Nullable SslBundle sslBundle) {
         /**
          * @param uri the Redis URI
          * @param cluster whether it is a Redis Cluster seed node
          * @param connectTimeout the connect timeout, or null
          * @param source where it came from
+         * @param sentinelUsername the Sentinel nodes' own user name, or null
+         * @param sentinelPassword the Sentinel nodes' own password, or null
+         * @param sslBundleName the name of the SSL bundle, or null
+         * @param sslBundle the SSL bundle, or null
          */
         public Resolved {
             Objects.requireNonNull(uri, "uri");
             Objects.requireNonNull(source, "source");
         }
 
+        /**
+         * A connection without Sentinel credentials or SSL bundle.
+         *
+         * @param uri the Redis URI
+         * @param cluster whether it is a Redis Cluster seed node
+         * @param connectTimeout the connect timeout, or null
+         * @param source where it came from
+         */
+        public Resolved(String uri, boolean cluster, @Nullable Duration connectTimeout, String source) {
+            this(uri, cluster, connectTimeout, source, null, null, null, null);
+        }
+
+        /** @return whether the master is found through Sentinel */
+        public boolean sentinel() {
+            return uri.startsWith("redis-sentinel://") || uri.startsWith("rediss-sentinel://");
+        }
+
         @Override
         public String toString() {
-            return "Resolved[" + redacted(uri) + ", cluster=" + cluster + ", source=" + source + "]";
+            return "Resolved[" + redacted(uri) + ", cluster=" + cluster + ", source=" + source
+                    + (sslBundleName != null ? ", sslBundle=" + sslBundleName : sslBundle != null ? ", sslBundle" : "")
+                    + "]";
         }
     }
 
@@ -67,31 +96,40 @@ public final class RedisSettings {
      * @param password the password, or null
      * @param host the standalone host, or null
      * @param port the standalone port
-     * @param database the standalone database
-     * @param ssl whether an SSL bundle is configured
+     * @param database the standalone (or Sentinel) database
+     * @param sslBundle the SSL bundle of the standalone or Sentinel connection, or null
      * @param clusterNodes cluster nodes as host:port, empty for none
-     * @param sentinel whether Sentinel is used
+     * @param sentinelMaster the Sentinel master's name, or null when Sentinel is not used
+     * @param sentinelNodes the Sentinel nodes as host:port
+     * @param sentinelUsername the Sentinel nodes' own user name, or null
+     * @param sentinelPassword the Sentinel nodes' own password, or null
      */
     public record Connection(@Nullable String username, @Nullable String password, @Nullable String host, int port,
-                             int database, boolean ssl, List<String> clusterNodes, boolean sentinel) {
+                             int database, @Nullable SslBundle sslBundle, List<String> clusterNodes,
+                             @Nullable String sentinelMaster, List<String> sentinelNodes,
+                             @Nullable String sentinelUsername, @Nullable String sentinelPassword) {
         /**
          * @param username the user name, or null
          * @param password the password, or null
          * @param host the standalone host, or null
          * @param port the standalone port
-         * @param database the standalone database
-         * @param ssl whether an SSL bundle is configured
+         * @param database the standalone (or Sentinel) database
+         * @param sslBundle the SSL bundle, or null
          * @param clusterNodes cluster nodes as host:port, empty for none
-         * @param sentinel whether Sentinel is used
+         * @param sentinelMaster the Sentinel master's name, or null
+         * @param sentinelNodes the Sentinel nodes as host:port
+         * @param sentinelUsername the Sentinel nodes' own user name, or null
+         * @param sentinelPassword the Sentinel nodes' own password, or null
          */
         public Connection {
             clusterNodes = List.copyOf(clusterNodes);
+            sentinelNodes = List.copyOf(sentinelNodes);
         }
 
         @Override
         public String toString() {
-            return "Connection[" + host + ":" + port + "/" + database + ", ssl=" + ssl + ", cluster=" + clusterNodes
-                    + ", sentinel=" + sentinel + "]";
+            return "Connection[" + host + ":" + port + "/" + database + ", ssl=" + (sslBundle != null) + ", cluster="
+                    + clusterNodes + ", sentinel=" + sentinelMaster + "@" + sentinelNodes + "]";
         }
     }
 
@@ -127,7 +165,10 @@ public final class RedisSettings {
                                              @Nullable Connection details) {
         String url = redis.getUrl();
         if (url != null) {
-            return new Resolved(url, false, null, "perfkit.cache.redis.url");
+            String sentinelPassword = redis.getSentinelPassword();
+            return new Resolved(url, false, null, "perfkit.cache.redis.url",
+                    sentinelPassword == null ? null : redis.getSentinelUsername(), sentinelPassword,
+                    redis.getSslBundle(), null);
         }
         if (!redis.isReuseSpringData()) {
             return null;
@@ -146,34 +187,39 @@ public final class RedisSettings {
         // Spring Data Redis turns SSL on when a bundle is named, even without ssl.enabled.
         boolean ssl = p.getSsl().isEnabled() || hasBundle || (p.getUrl() != null && p.getUrl().startsWith("rediss://"));
         Resolved resolved = details != null ? fromDetails(details, ssl, connect) : fromProperties(p, ssl, connect);
-        if (resolved != null && (hasBundle || (details != null && details.ssl()))) {
-            LOG.warn(sslBundleWarning(hasBundle ? PREFIX + ".ssl.bundle '" + bundle.trim() + "'"
-                    : "the SSL bundle of Spring Data Redis's connection details"));
+        if (resolved != null && details == null && hasBundle) {
+            // The bundle's trust material and key are looked up by name when the tier is created.
+            resolved = new Resolved(resolved.uri(), resolved.cluster(), resolved.connectTimeout(), resolved.source(),
+                    resolved.sentinelUsername(), resolved.sentinelPassword(), bundle.trim(), null);
         }
         return resolved;
     }
 
     private static @Nullable Resolved fromDetails(Connection d, boolean ssl, @Nullable Duration connect) {
         String source = "Spring Data Redis connection details";
-        if (d.sentinel()) {
-            sentinel();
+        boolean tls = ssl || d.sslBundle() != null;
+        Resolved r;
+        if (d.sentinelMaster() != null) {
+            r = sentinel(d.sentinelMaster(), d.sentinelNodes(), tls, d.username(), d.password(), d.database(),
+                    d.sentinelUsername(), d.sentinelPassword(), connect, source);
+        } else if (!d.clusterNodes().isEmpty()) {
+            r = cluster(d.clusterNodes().get(0), tls, d.username(), d.password(), connect, source);
+        } else if (d.host() == null) {
             return null;
+        } else {
+            r = new Resolved(uri(tls, d.username(), d.password(), d.host(), d.port(), d.database()), false, connect,
+                    source);
         }
-        if (!d.clusterNodes().isEmpty()) {
-            return cluster(d.clusterNodes().get(0), ssl || d.ssl(), d.username(), d.password(), connect, source);
-        }
-        if (d.host() == null) {
-            return null;
-        }
-        return new Resolved(uri(ssl || d.ssl(), d.username(), d.password(), d.host(), d.port(), d.database()),
-                false, connect, source);
+        return d.sslBundle() == null ? r : new Resolved(r.uri(), r.cluster(), r.connectTimeout(), r.source(),
+                r.sentinelUsername(), r.sentinelPassword(), null, d.sslBundle());
     }
 
     private static @Nullable Resolved fromProperties(SpringDataRedis p, boolean ssl, @Nullable Duration connect) {
         String source = PREFIX + ".*";
-        if (p.getSentinel().getMaster() != null) {
-            sentinel();
-            return null;
+        String master = p.getSentinel().getMaster();
+        if (master != null && !master.isBlank()) {
+            return sentinel(master.trim(), p.getSentinel().getNodes(), ssl, p.getUsername(), p.getPassword(),
+                    p.getDatabase(), p.getSentinel().getUsername(), p.getSentinel().getPassword(), connect, source);
         }
         if (!p.getCluster().getNodes().isEmpty()) {
             return cluster(p.getCluster().getNodes().get(0), ssl, p.getUsername(), p.getPassword(), connect, source);
@@ -212,23 +258,57 @@ public final class RedisSettings {
     }
 
     /**
-     * The start-up warning when Spring Data Redis's connection uses an SSL bundle: perf-cache's Redis tier takes no TLS
-     * options, so the bundle's trust material (and key) cannot be carried over.
-     *
-     * @param what the bundle, as named in the message
-     * @return the message
+     * The Sentinel URI in Lettuce's syntax: {@code redis-sentinel://[user:password@]n1:p1,n2:p2[/db]#master}, the
+     * user info being the data node's credentials.
      */
-    static String sslBundleWarning(String what) {
-        return "Perfkit: " + what + " is not carried over to the cache's Redis tier (it takes no TLS options): it "
-                + "connects with rediss:// and the JVM's default trust store, without a client certificate. If the "
-                + "server's certificate is not trusted there, the tier's connection fails and the cache serves from L1 "
-                + "only. Add the CA to the JVM's trust store (javax.net.ssl.trustStore), or set "
-                + "perfkit.cache.redis.url, or perfkit.cache.redis.reuse-spring-data=false for L1 only.";
-    }
-
-    private static void sentinel() {
-        LOG.warn("Perfkit: Spring Data Redis uses Sentinel, which Perfkit's Redis tier does not support; the cache "
-                + "stays L1-only (set perfkit.cache.redis.url to a master to use Redis)");
+    private static Resolved sentinel(String master, List<String> nodes, boolean ssl, @Nullable String username,
+                                     @Nullable String password, int database, @Nullable String sentinelUsername,
+                                     @Nullable String sentinelPassword, @Nullable Duration connect, String source) {
+        if (master.contains("#") || master.contains("/")) {
+            throw new IllegalArgumentException(PREFIX + ".sentinel.master must be a plain name, was '" + master + "'");
+        }
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException(PREFIX + ".sentinel.nodes must list at least one host:port when "
+                    + PREFIX + ".sentinel.master is set");
+        }
+        if (database < 0) {
+            throw new IllegalArgumentException(PREFIX + ".database must not be negative, was " + database);
+        }
+        List<String> hostPorts = new ArrayList<>();
+        for (String node : nodes) {
+            String n = node.trim();
+            int colon = n.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(PREFIX + ".sentinel.nodes must be host:port entries, was '" + n
+                        + "'");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(n.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(PREFIX + ".sentinel.nodes has a bad port in '" + n + "'", e);
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException(PREFIX + ".sentinel.nodes has a port out of range in '" + n + "'");
+            }
+            String host = n.substring(0, colon).trim();
+            hostPorts.add((host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port);
+        }
+        StringBuilder b = new StringBuilder(ssl ? "rediss-sentinel://" : "redis-sentinel://");
+        if (password != null && !password.isEmpty()) {
+            if (username != null && !username.isEmpty()) {
+                b.append(encode(username));
+            }
+            b.append(':').append(encode(password)).append('@');
+        }
+        b.append(String.join(",", hostPorts));
+        if (database > 0) {
+            b.append('/').append(database);
+        }
+        b.append('#').append(master);
+        boolean sentinelAuth = sentinelPassword != null && !sentinelPassword.isEmpty();
+        return new Resolved(b.toString(), false, connect, source, sentinelAuth ? sentinelUsername : null,
+                sentinelAuth ? sentinelPassword : null, null, null);
     }
 
     static String uri(boolean ssl, @Nullable String username, @Nullable String password, String host, int port,
@@ -302,9 +382,16 @@ public final class RedisSettings {
             List<String> nodes = d.getCluster() == null ? List.of()
                     : d.getCluster().getNodes().stream().map(n -> n.host() + ":" + n.port()).toList();
             RedisConnectionDetails.Standalone s = d.getStandalone();
+            RedisConnectionDetails.Sentinel sentinel = d.getSentinel();
+            if (sentinel != null) {
+                List<String> sentinels = sentinel.getNodes().stream().map(n -> n.host() + ":" + n.port()).toList();
+                return new Connection(d.getUsername(), d.getPassword(), null, 0, sentinel.getDatabase(),
+                        sentinel.getSslBundle(), List.of(), sentinel.getMaster(), sentinels, sentinel.getUsername(),
+                        sentinel.getPassword());
+            }
             return new Connection(d.getUsername(), d.getPassword(), s == null ? null : s.getHost(),
-                    s == null ? 0 : s.getPort(), s == null ? 0 : s.getDatabase(), s != null && s.getSslBundle() != null,
-                    nodes, d.getSentinel() != null);
+                    s == null ? 0 : s.getPort(), s == null ? 0 : s.getDatabase(), s == null ? null : s.getSslBundle(),
+                    nodes, null, List.of(), null, null);
         }
     }
 
@@ -488,6 +575,39 @@ public final class RedisSettings {
         /** {@code sentinel.*}. Not thread-safe: bound once. */
         public static final class Sentinel {
             private @Nullable String master;
+            private List<String> nodes = new ArrayList<>();
+            private @Nullable String username;
+            private @Nullable String password;
+
+            /** @return the Sentinel nodes, host:port */
+            public List<String> getNodes() {
+                return nodes;
+            }
+
+            /** @param nodes the Sentinel nodes, host:port */
+            public void setNodes(List<String> nodes) {
+                this.nodes = new ArrayList<>(nodes);
+            }
+
+            /** @return the Sentinel nodes' own user name */
+            public @Nullable String getUsername() {
+                return username;
+            }
+
+            /** @param username the Sentinel nodes' own user name */
+            public void setUsername(@Nullable String username) {
+                this.username = username;
+            }
+
+            /** @return the Sentinel nodes' own password */
+            public @Nullable String getPassword() {
+                return password;
+            }
+
+            /** @param password the Sentinel nodes' own password */
+            public void setPassword(@Nullable String password) {
+                this.password = password;
+            }
 
             /** No Sentinel by default. */
             public Sentinel() {}

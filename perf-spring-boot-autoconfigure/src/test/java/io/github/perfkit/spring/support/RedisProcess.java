@@ -38,20 +38,53 @@ public final class RedisProcess implements AutoCloseable {
      * @return the running server
      */
     public static RedisProcess start(String... extraArgs) {
+        return launch(freePort(), null, "Ready to accept connections", extraArgs);
+    }
+
+    /**
+     * Starts a Redis Sentinel ({@code redis-server <conf> --sentinel}) monitoring a master on loopback (quorum 1)
+     * and waits until it monitors it.
+     *
+     * @param master the master's name
+     * @param masterPort the master's port
+     * @param masterPassword the master's password, or null
+     * @return the running Sentinel
+     */
+    public static RedisProcess sentinel(String master, int masterPort, String masterPassword) {
         int port = freePort();
+        Path conf = DIR.resolve("sentinel-" + port + ".conf").toAbsolutePath();
+        try {
+            Files.createDirectories(DIR);
+            Files.writeString(conf, "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1\n"
+                    + (masterPassword == null ? "" : "sentinel auth-pass " + master + " " + masterPassword + "\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launch(port, conf, "+monitor master", "--protected-mode", "no");
+    }
+
+    /** Starts the server (Sentinel when {@code sentinelConf} is set) and waits for {@code ready} in its log. */
+    private static RedisProcess launch(int port, Path sentinelConf, String ready, String... extraArgs) {
         try {
             Files.createDirectories(DIR);
             killStale();
             Path bin = onPath().orElseGet(RedisProcess::extractShipped);
-            List<String> command = new ArrayList<>(List.of(bin.toString(), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
+            List<String> command = new ArrayList<>();
+            command.add(bin.toString());
+            if (sentinelConf != null) {
+                command.addAll(List.of(sentinelConf.toString(), "--sentinel"));
+            }
+            command.addAll(List.of("--port", String.valueOf(port), "--bind", "127.0.0.1"));
+            if (sentinelConf == null) {
+                command.addAll(List.of("--save", "", "--appendonly", "no"));
+            }
             command.addAll(List.of(extraArgs));
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(DIR.resolve("redis-" + port + ".log").toFile()).start();
             Files.writeString(DIR.resolve(port + ".pid"), String.valueOf(p.pid()));
             Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.readString(DIR.resolve("redis-" + port + ".log")).contains("Ready to accept connections")) {
+            while (!Files.readString(DIR.resolve("redis-" + port + ".log")).contains(ready)) {
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     p.destroyForcibly();
                     throw new IllegalStateException("redis-server did not start on port " + port);
@@ -85,7 +118,8 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** @return a free loopback port */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
