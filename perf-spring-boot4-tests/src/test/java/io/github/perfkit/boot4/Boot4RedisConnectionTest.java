@@ -37,12 +37,17 @@ class Boot4RedisConnectionTest {
                     RedisSettings.Connection connection = Boot4RedisConnection.details(context);
                     assertThat(connection).isNotNull();
                     assertThat(connection.host()).isEqualTo("cache.internal");
-                    assertThat(connection.sentinel()).isFalse();
+                    assertThat(connection.sentinelMaster()).isNull();
                     RedisSettings.Resolved r = RedisSettings.resolve(perfkit(), new MockEnvironment(), connection);
                     assertThat(r).isNotNull();
                     assertThat(r.uri()).isEqualTo("redis://app:p%40ss%20word@cache.internal:6380/3");
                     assertThat(r.cluster()).isFalse();
                     assertThat(r.source()).isEqualTo("Spring Data Redis connection details");
+                    // what the cache auto-configuration calls: it finds Boot 4's details bean by itself
+                    RedisSettings.Resolved wired = RedisSettings.resolve(perfkit(), context.getEnvironment(), context);
+                    assertThat(wired).isNotNull();
+                    assertThat(wired.uri()).isEqualTo(r.uri());
+                    assertThat(wired.source()).isEqualTo("Spring Data Redis connection details");
                 });
     }
 
@@ -70,7 +75,7 @@ class Boot4RedisConnectionTest {
     }
 
     @Test
-    void sentinelAndMasterReplicaMeanNoRedisTier() {
+    void sentinelBecomesASentinelTierAndMasterReplicaMeansNone() {
         DataRedisConnectionDetails sentinel = new DataRedisConnectionDetails() {
             @Override
             public Sentinel getSentinel() {
@@ -102,8 +107,13 @@ class Boot4RedisConnectionTest {
                 };
             }
         };
-        assertThat(RedisSettings.resolve(perfkit(), new MockEnvironment(), Boot4RedisConnection.view(sentinel)))
-                .isNull();
+        RedisSettings.Resolved viaSentinel = RedisSettings.resolve(perfkit(), new MockEnvironment(),
+                Boot4RedisConnection.view(sentinel));
+        assertThat(viaSentinel).isNotNull();
+        assertThat(viaSentinel.sentinel()).isTrue();
+        assertThat(viaSentinel.uri()).isEqualTo("redis-sentinel://s1:26379#mymaster");
+        assertThat(viaSentinel.sentinelUsername()).isEqualTo("sentinel-user");
+        assertThat(viaSentinel.sentinelPassword()).isEqualTo("sentinel-pass");
         DataRedisConnectionDetails masterReplica = new DataRedisConnectionDetails() {
             @Override
             public MasterReplica getMasterReplica() {

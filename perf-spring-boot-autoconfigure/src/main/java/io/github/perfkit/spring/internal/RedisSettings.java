@@ -147,8 +147,13 @@ public final class RedisSettings {
             return resolve(redis, environment, (Connection) null);
         }
         Connection details = null;
-        if (ClassUtils.isPresent(BOOT3_DETAILS, RedisSettings.class.getClassLoader())) {
+        ClassLoader loader = RedisSettings.class.getClassLoader();
+        if (ClassUtils.isPresent(BOOT3_DETAILS, loader)) {
             details = Boot3.details(beans);
+        } else if (ClassUtils.isPresent(io.github.perfkit.spring.internal.boot4.Boot4RedisConnection.DETAILS_CLASS,
+                loader)) {
+            // Spring Boot 4 renamed the type (DataRedisConnectionDetails)
+            details = io.github.perfkit.spring.internal.boot4.Boot4RedisConnection.details(beans);
         }
         return resolve(redis, environment, details);
     }

@@ -55,15 +55,21 @@ public final class Boot4RedisConnection {
         List<String> nodes = cluster == null ? List.of()
                 : cluster.getNodes().stream().map(n -> n.host() + ":" + n.port()).toList();
         DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
+        if (sentinel != null) {
+            List<String> sentinels = sentinel.getNodes().stream().map(n -> n.host() + ":" + n.port()).toList();
+            return new RedisSettings.Connection(details.getUsername(), details.getPassword(), null, 0,
+                    sentinel.getDatabase(), details.getSslBundle(), List.of(), sentinel.getMaster(), sentinels,
+                    sentinel.getUsername(), sentinel.getPassword());
+        }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
-        if (details.getMasterReplica() != null && nodes.isEmpty() && sentinel == null) {
+        if (details.getMasterReplica() != null && nodes.isEmpty()) {
             LOG.info("Perfkit: Spring Data Redis uses master/replica, which Perfkit's Redis tier does not support; the "
                     + "cache stays L1-only (set perfkit.cache.redis.url to the master to use Redis)");
             standalone = null;
         }
         return new RedisSettings.Connection(details.getUsername(), details.getPassword(),
                 standalone == null ? null : standalone.getHost(), standalone == null ? 0 : standalone.getPort(),
-                standalone == null ? 0 : standalone.getDatabase(), details.getSslBundle() != null, nodes,
-                sentinel != null);
+                standalone == null ? 0 : standalone.getDatabase(), details.getSslBundle(), nodes, null, List.of(),
+                null, null);
     }
 }
