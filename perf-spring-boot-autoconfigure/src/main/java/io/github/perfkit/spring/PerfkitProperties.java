@@ -376,6 +376,18 @@ public class PerfkitProperties {
          */
         private double cpuSamplingRate = io.github.perfkit.servlet.PerfFilterConfig.DEFAULT_CPU_SAMPLING_RATE;
 
+        /**
+         * Fraction of requests (0-1) the request filter opens a profile tree for (nested tracker scopes and JDBC
+         * statements then form the request's tree; slow ones are kept). 1 by default; 0 for the leanest filter.
+         */
+        private double profileSamplingRate = 1.0;
+
+        /**
+         * Whether the request filter measures each request's allocated bytes (and, for cpu-sampling-rate of them,
+         * its CPU time) from the thread MXBean. On by default; off for the leanest filter.
+         */
+        private boolean threadUsage = true;
+
         /** Perfkit's WebSocketMonitor bean (with the Jakarta WebSocket API on the class path). */
         private final Toggle websocket = new Toggle();
 
@@ -394,6 +406,33 @@ public class PerfkitProperties {
                         + cpuSamplingRate);
             }
             this.cpuSamplingRate = cpuSamplingRate;
+        }
+
+        /** @return the fraction of requests that get a profile tree */
+        public double getProfileSamplingRate() {
+            return profileSamplingRate;
+        }
+
+        /**
+         * @param profileSamplingRate the fraction of requests that get a profile tree, 0 to 1
+         * @throws IllegalArgumentException if outside [0, 1]
+         */
+        public void setProfileSamplingRate(double profileSamplingRate) {
+            if (!(profileSamplingRate >= 0 && profileSamplingRate <= 1)) {
+                throw new IllegalArgumentException("perfkit.servlet.profile-sampling-rate must be in [0, 1], was "
+                        + profileSamplingRate);
+            }
+            this.profileSamplingRate = profileSamplingRate;
+        }
+
+        /** @return whether per-request thread usage (allocated bytes, sampled CPU time) is measured */
+        public boolean isThreadUsage() {
+            return threadUsage;
+        }
+
+        /** @param threadUsage whether per-request thread usage is measured */
+        public void setThreadUsage(boolean threadUsage) {
+            this.threadUsage = threadUsage;
         }
 
         /** @return the WebSocket monitor switch */

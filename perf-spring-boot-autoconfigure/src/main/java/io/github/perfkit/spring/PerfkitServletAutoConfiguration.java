@@ -84,6 +84,8 @@ public class PerfkitServletAutoConfiguration {
                 .monitoringPath(properties.getServlet().getBasePath())
                 .maxUriTemplates(properties.getServlet().getMaxUriTemplates())
                 .cpuSamplingRate(properties.getServlet().getCpuSamplingRate())
+                .profileSamplingRate(properties.getServlet().getProfileSamplingRate())
+                .threadUsage(properties.getServlet().isThreadUsage())
                 .build());
     }
 

@@ -65,6 +65,31 @@ class PerfkitServletAutoConfigurationTest {
     }
 
     @Test
+    void theFiltersSamplingAndThreadUsageComeFromProperties() {
+        runner.run(context -> {
+            io.github.perfkit.servlet.PerfFilterConfig config = context.getBean(PerfFilter.class).config();
+            assertThat(config.profileSamplingRate()).isEqualTo(1.0);
+            assertThat(config.threadUsage()).isTrue();
+            assertThat(config.cpuSamplingRate()).isEqualTo(
+                    io.github.perfkit.servlet.PerfFilterConfig.DEFAULT_CPU_SAMPLING_RATE);
+        });
+        runner.withPropertyValues("perfkit.servlet.profile-sampling-rate=0", "perfkit.servlet.thread-usage=false",
+                "perfkit.servlet.cpu-sampling-rate=0.5").run(context -> {
+                    io.github.perfkit.servlet.PerfFilterConfig config = context.getBean(PerfFilter.class).config();
+                    assertThat(config.profileSamplingRate()).isZero();
+                    assertThat(config.threadUsage()).isFalse();
+                    assertThat(config.cpuSamplingRate()).isEqualTo(0.5);
+                });
+        for (String property : new String[] {"profile-sampling-rate", "cpu-sampling-rate"}) {
+            runner.withPropertyValues("perfkit.servlet." + property + "=1.5").run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(PerfkitAutoConfigurationTest.messages(context.getStartupFailure()))
+                        .contains("perfkit.servlet." + property);
+            });
+        }
+    }
+
+    @Test
     void wrongBasePathOrShortTokenFailStartupNamingTheProperty() {
         runner.withPropertyValues("perfkit.servlet.base-path=perf").run(context -> {
             assertThat(context).hasFailed();

@@ -13,8 +13,10 @@ import org.springframework.aop.ClassFilter;
  * annotations on the class or on any declared method (directly or as a meta-annotation one level up)? Spring asks
  * every advisor about every bean at start-up, and its annotation pointcuts otherwise search the type hierarchy of
  * each method of each bean — tens of milliseconds on a cold JVM for a few hundred beans. Classes answered
- * {@code false} are never advised; for the others the precise annotation pointcut decides per method. JDK classes are
- * not scanned. Answers are cached per class in a {@link ClassValue} (no class is kept from unloading).
+ * {@code false} are never advised; for the others the precise annotation pointcut decides per method. The members of
+ * the JDK's and Spring's own classes ({@code java.}, {@code javax.}, {@code jdk.}, {@code org.springframework.}) are
+ * not scanned (their beans are infrastructure), only the interfaces they implement (a JDK proxy of an application
+ * interface). Answers are cached per class in a {@link ClassValue} (no class is kept from unloading).
  *
  * <p>Thread-safe.
  */
@@ -53,21 +55,25 @@ final class AnnotatedClassFilter implements ClassFilter {
     }
 
     private boolean scanWithInterfaces(Class<?> c, Set<Class<?>> seen) {
-        if (!seen.add(c) || c.getName().startsWith("java.")) {
+        if (!seen.add(c)) {
             return false;
         }
-        if (carries(c.getDeclaredAnnotations())) {
-            return true;
-        }
-        try {
-            for (Method m : c.getDeclaredMethods()) {
-                if (carries(m.getDeclaredAnnotations())) {
-                    return true;
-                }
+        // A platform class's own members are not scanned, but its interfaces are: a JDK proxy (jdk.proxy*) of an
+        // application interface, e.g. a Spring Data repository, carries the annotations there.
+        if (!isPlatform(c.getName())) {
+            if (carries(c.getDeclaredAnnotations())) {
+                return true;
             }
-        } catch (LinkageError e) {
-            // a method signature names a class that is missing: cannot be scanned, so let the precise pointcut decide
-            return true;
+            try {
+                for (Method m : c.getDeclaredMethods()) {
+                    if (carries(m.getDeclaredAnnotations())) {
+                        return true;
+                    }
+                }
+            } catch (LinkageError e) {
+                // a method signature names a class that is missing: cannot be scanned, so let the pointcut decide
+                return true;
+            }
         }
         for (Class<?> i : c.getInterfaces()) {
             if (scanWithInterfaces(i, seen)) {
@@ -75,6 +81,12 @@ final class AnnotatedClassFilter implements ClassFilter {
             }
         }
         return false;
+    }
+
+    /** The JDK's and Spring's own classes: never annotated with an application's {@code @Timed}/{@code @Cached}. */
+    private static boolean isPlatform(String name) {
+        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                || name.startsWith("org.springframework.");
     }
 
     private boolean carries(Annotation[] present) {

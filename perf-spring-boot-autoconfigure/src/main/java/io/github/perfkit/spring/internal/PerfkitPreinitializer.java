@@ -14,7 +14,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Loads and initialises the classes Perfkit's beans will need (Micrometer's meters and Prometheus registry, the hub,
- * its tracker and history, the filter, the default alert rules) on a short-lived daemon thread as soon as the
+ * its tracker and history, the filter and endpoints, the alert engine and its default rules, Spring AOP's class-based
+ * proxies for the {@code @Timed}/{@code @Cached} advisors) on a short-lived daemon thread as soon as the
  * application's environment is prepared, the way Spring Boot's own {@code BackgroundPreinitializer} does for its
  * libraries: the class loading then overlaps Spring's configuration work instead of lengthening the creation of
  * Perfkit's beans on the start-up thread. It builds throwaway objects on a registry of its own and closes them;
@@ -68,10 +69,13 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                 if (ClassUtils.isPresent("io.github.perfkit.servlet.PerfFilter", LOADER)) {
                     Servlet.preinitialize(perf);
                 }
+                if (alerts && ClassUtils.isPresent("io.github.perfkit.alerts.config.RuleLoader", LOADER)) {
+                    Alerts.preinitialize(perf);
+                }
             }
             registry.close();
-            if (alerts && ClassUtils.isPresent("io.github.perfkit.alerts.config.RuleLoader", LOADER)) {
-                Alerts.preinitialize();
+            if (ClassUtils.isPresent("org.aspectj.lang.annotation.Aspect", LOADER)) {
+                Aop.preinitialize();
             }
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("Perfkit: preinitializing classes failed (start-up goes on; they load when needed)", e);
@@ -83,8 +87,10 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
         private Servlet() {}
 
         static void preinitialize(Perf perf) {
-            new io.github.perfkit.servlet.PerfFilter(perf, io.github.perfkit.servlet.PerfFilterConfig.ofDefaults());
-            io.github.perfkit.servlet.PerfEndpointsConfig.ofDefaults();
+            io.github.perfkit.servlet.PerfFilter filter = new io.github.perfkit.servlet.PerfFilter(perf,
+                    io.github.perfkit.servlet.PerfFilterConfig.ofDefaults());
+            new io.github.perfkit.servlet.PerfEndpointsServlet(perf,
+                    io.github.perfkit.servlet.PerfEndpointsConfig.ofDefaults(), filter);
         }
     }
 
@@ -92,8 +98,35 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
     private static final class Alerts {
         private Alerts() {}
 
+        static void preinitialize(Perf perf) {
+            // built, never started (no evaluation thread), closed
+            io.github.perfkit.alerts.AlertEngine.builder().perf(perf)
+                    .rules(io.github.perfkit.alerts.config.RuleLoader.defaults()).build().close();
+        }
+    }
+
+    /**
+     * Spring AOP's class-based proxies (CGLIB) for Perfkit's {@code @Timed}/{@code @Cached} advisors: one throwaway
+     * proxy of a tiny class loads the proxy machinery the application's annotated beans will need.
+     */
+    private static final class Aop {
+        private Aop() {}
+
         static void preinitialize() {
-            io.github.perfkit.alerts.config.RuleLoader.defaults();
+            org.springframework.aop.framework.ProxyFactory factory =
+                    new org.springframework.aop.framework.ProxyFactory(new Target());
+            factory.setProxyTargetClass(true);
+            factory.addAdvisor(new org.springframework.aop.support.DefaultPointcutAdvisor(
+                    (org.aopalliance.intercept.MethodInterceptor) invocation -> invocation.proceed()));
+            ((Target) factory.getProxy(LOADER)).run();
+        }
+    }
+
+    /** What the throwaway proxy wraps. */
+    static class Target implements Runnable {
+        @Override
+        public void run() {
+            // nothing
         }
     }
 }

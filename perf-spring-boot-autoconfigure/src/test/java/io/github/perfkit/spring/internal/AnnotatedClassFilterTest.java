@@ -66,6 +66,12 @@ class AnnotatedClassFilterTest {
         assertThat(timed.matches(Plain.class)).isFalse();
         assertThat(timed.matches(String.class)).isFalse();
         assertThat(timed.matches(Invalidating.class)).isFalse();
+        // a JDK proxy of an application interface (e.g. a Spring Data repository) is found through the interface
+        Object proxy = java.lang.reflect.Proxy.newProxyInstance(Api.class.getClassLoader(), new Class<?>[] {Api.class},
+                (p, m, args) -> null);
+        assertThat(java.lang.reflect.Proxy.isProxyClass(proxy.getClass())).isTrue();
+        assertThat(timed.matches(proxy.getClass())).isTrue();
+        assertThat(timed.matches(org.springframework.core.io.DefaultResourceLoader.class)).isFalse();
 
         AnnotatedClassFilter caching = new AnnotatedClassFilter(Cached.class, CacheInvalidate.class);
         assertThat(caching.matches(Invalidating.class)).isTrue();
