@@ -13,13 +13,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ./mvnw -q -pl perf-spring-boot-autoconfigure test-compile dependency:build-classpath \
  *     -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
  * CP=perf-spring-boot-autoconfigure/target/test-classes:perf-spring-boot-autoconfigure/target/classes:$(tr ':' '\n' &lt; /tmp/cp.txt \
- *     | grep -v -e spring-boot-actuator-autoconfigure -e tomcat-embed-websocket | paste -sd:)
+ *     | grep -v -e spring-boot-actuator-autoconfigure -e tomcat-embed-websocket -e spring-boot-health \
+ *         -e spring-boot-data-redis | paste -sd:)
  * for i in $(seq 9); do for a in false true; do
  *   java -cp "$CP" io.github.perfkit.spring.it.StartupLauncher $a; done; done
  * </pre>
  *
  * (Actuator's auto-configuration and Tomcat's WebSocket jar, test dependencies of other tests, are left out so the
- * sample app stays a plain Spring MVC one.) The first argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}).
+ * sample app stays a plain Spring MVC one; so are the Boot 4 artifacts the Boot 4 classes compile against.) The first argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}).
  */
 public final class StartupLauncher {
 

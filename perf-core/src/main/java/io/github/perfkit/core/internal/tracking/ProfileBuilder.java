@@ -13,8 +13,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The profile tree of the request in progress on one thread, kept in preallocated parallel arrays
- * so that adding a node allocates nothing. Confined to its owner thread. At most {@code capacity}
+ * The profile tree of the request in progress on one thread, kept in preallocated arrays so that adding a node or a
+ * tag allocates nothing. A node is one record of {@value #NODE} longs (start, duration, parent and query count) and a
+ * tag one record of two slots in each of two arrays, so a request touches few cache lines: each request may run on
+ * another of the server's threads, whose state is then cold. Confined to its owner thread. At most {@code capacity}
  * nodes are kept; further scopes are counted as dropped.
  */
 final class ProfileBuilder {
@@ -22,17 +24,17 @@ final class ProfileBuilder {
     /** Most extra tags kept per request (over all its nodes). */
     static final int MAX_TAGS = 256;
 
+    /** Longs per node record: start, duration, parent node (high int) and query count (low int). */
+    static final int NODE = 3;
+
     private final DefaultOperation[] op;
-    private final long[] start;
-    private final long[] duration;
-    private final int[] parent;
-    private final int[] queries;
-    // Extra tags of the current request's nodes, appended in place (no allocation per tag): node, key and value
-    // (a String, or null for the number in tagNumbers). At most MAX_TAGS per request; more are dropped.
-    private final int[] tagNodes;
-    private final String[] tagKeys;
-    private final @Nullable String[] tagValues;
-    private final long[] tagNumbers;
+    private final long[] nodes;
+    // Extra tags of the current request's nodes, appended in place (no allocation per tag): texts holds the key and
+    // the value (a String, or null for a number), numbers the node and the number. At most MAX_TAGS per request;
+    // more are dropped.
+    private final @Nullable String[] texts;
+    private final long[] numbers;
+    private final int maxTags;
     private int tagCount;
     private int count;
     private int dropped;
@@ -43,15 +45,10 @@ final class ProfileBuilder {
 
     ProfileBuilder(int capacity) {
         op = new DefaultOperation[capacity];
-        start = new long[capacity];
-        duration = new long[capacity];
-        parent = new int[capacity];
-        queries = new int[capacity];
-        int maxTags = Math.min(MAX_TAGS, Math.max(8, capacity * 2));
-        tagNodes = new int[maxTags];
-        tagKeys = new String[maxTags];
-        tagValues = new String[maxTags];
-        tagNumbers = new long[maxTags];
+        nodes = new long[capacity * NODE];
+        maxTags = Math.min(MAX_TAGS, Math.max(8, capacity * 2));
+        texts = new String[maxTags * 2];
+        numbers = new long[maxTags * 2];
     }
 
     int begin(DefaultOperation root, long startNanos) {
@@ -70,53 +67,52 @@ final class ProfileBuilder {
         }
         int i = count++;
         op[i] = o;
-        start[i] = startNanos;
-        duration[i] = -1;
-        parent[i] = parentNode;
-        queries[i] = 0;
+        int r = i * NODE;
+        nodes[r] = startNanos;
+        nodes[r + 1] = -1;
+        nodes[r + 2] = (long) parentNode << 32;
         return i;
     }
 
     void end(int node, long nanos) {
-        duration[node] = nanos;
+        nodes[node * NODE + 1] = nanos;
     }
 
     void tag(int node, String key, String value) {
         int t = nextTag(node, key);
         if (t >= 0) {
-            tagValues[t] = value;
+            texts[t * 2 + 1] = value;
         }
     }
 
     void tag(int node, String key, long value) {
         int t = nextTag(node, key);
         if (t >= 0) {
-            tagValues[t] = null;
-            tagNumbers[t] = value;
+            texts[t * 2 + 1] = null;
+            numbers[t * 2 + 1] = value;
         }
     }
 
     private int nextTag(int node, String key) {
-        if (tagCount == tagKeys.length) {
+        if (tagCount == maxTags) {
             return -1;
         }
         int t = tagCount++;
-        tagNodes[t] = node;
-        tagKeys[t] = key;
+        texts[t * 2] = key;
+        numbers[t * 2] = node;
         return t;
     }
 
     void addQuery(int node) {
         if (node >= 0) {
-            queries[node]++;
+            nodes[node * NODE + 2]++; // the low int; a request has far fewer than 2^31 queries per node
         }
     }
 
     void reset() {
         ref = null;
         Arrays.fill(op, 0, count, null);
-        Arrays.fill(tagKeys, 0, tagCount, null);
-        Arrays.fill(tagValues, 0, tagCount, null);
+        Arrays.fill(texts, 0, tagCount * 2, null);
         tagCount = 0;
         count = 0;
         dropped = 0;
@@ -125,32 +121,34 @@ final class ProfileBuilder {
     ProfileTree build(String id, String name, long durationNanos, boolean keptBySampling) {
         @SuppressWarnings("unchecked")
         List<ProfileNode>[] children = new List[count];
-        ProfileNode[] nodes = new ProfileNode[count];
+        ProfileNode[] built = new ProfileNode[count];
         @SuppressWarnings("unchecked")
         Map<String, String>[] extra = new Map[count];
         for (int t = 0; t < tagCount; t++) {
-            int n = tagNodes[t];
+            int n = (int) numbers[t * 2];
             if (n >= 0 && n < count) {
                 if (extra[n] == null) {
                     extra[n] = new LinkedHashMap<>();
                 }
-                String value = tagValues[t];
-                extra[n].put(tagKeys[t], value != null ? value : Long.toString(tagNumbers[t]));
+                String value = texts[t * 2 + 1];
+                extra[n].put(texts[t * 2], value != null ? value : Long.toString(numbers[t * 2 + 1]));
             }
         }
         // Children have higher indexes than their parents: build bottom-up.
         for (int i = count - 1; i >= 0; i--) {
             List<ProfileNode> kids = children[i] == null ? List.of() : reverse(children[i]);
-            nodes[i] = new ProfileNode(op[i].name(), start[i] - start[0], duration[i], tagsOf(i, extra[i]), queries[i], kids);
-            int p = parent[i];
+            int r = i * NODE;
+            built[i] = new ProfileNode(op[i].name(), nodes[r] - nodes[0], nodes[r + 1], tagsOf(i, extra[i]),
+                    (int) nodes[r + 2], kids);
+            int p = (int) (nodes[r + 2] >> 32);
             if (p >= 0) {
                 if (children[p] == null) {
                     children[p] = new ArrayList<>();
                 }
-                children[p].add(nodes[i]);
+                children[p].add(built[i]);
             }
         }
-        return new ProfileTree(id, name, Instant.ofEpochMilli(startWallMillis), durationNanos, nodes[0], count, dropped,
+        return new ProfileTree(id, name, Instant.ofEpochMilli(startWallMillis), durationNanos, built[0], count, dropped,
                 keptBySampling);
     }
 
