@@ -59,7 +59,7 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
         return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     }
 
-    private static void preinitialize(boolean alerts) {
+    static void preinitialize(boolean alerts) {
         try {
             OwnRegistry.create().close();
             MeterRegistry registry = new SimpleMeterRegistry();
