@@ -69,7 +69,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
  * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --profile-sampling R},
  * {@code --cpu-sampling R} and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
- * filter's defaults), {@code --diagnosis true}
+ * filter's defaults), {@code --max-threads N} (each Jetty server's thread pool, default max(200, 2 × connections)),
+ * {@code --diagnosis true}
  * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs).
  *
  * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
@@ -104,6 +105,7 @@ public final class FilterThroughput {
         int warmup = positive(options, "warmup", 20);
         int seconds = positive(options, "seconds", 20);
         int rounds = positive(options, "rounds", 5);
+        int maxThreads = positive(options, "max-threads", Math.max(200, connections * 2));
         List<Variant> variants = new ArrayList<>();
         for (String v : options.getOrDefault("variants", "none,perfkit,javamelody").split(",")) {
             variants.add(Variant.valueOf(v.trim().toUpperCase(Locale.ROOT)));
@@ -130,7 +132,7 @@ public final class FilterThroughput {
                             .build());
                     case JAVAMELODY -> new MonitoringFilter();
                 };
-                targets.put(v, new Target(v, filter, melodyDir, connections));
+                targets.put(v, new Target(v, filter, melodyDir, maxThreads));
             }
             for (Target t : targets.values()) {
                 t.run(connections, warmup, null);
@@ -247,9 +249,9 @@ public final class FilterThroughput {
         long cpuNanos;
         long cpuRequests;
 
-        Target(Variant variant, Filter filter, Path melodyDir, int connections) throws Exception {
+        Target(Variant variant, Filter filter, Path melodyDir, int maxThreads) throws Exception {
             this.variant = variant;
-            QueuedThreadPool pool = new QueuedThreadPool(Math.max(200, connections * 2), 8);
+            QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
             pool.setName("bench-" + variant.label);
             server = new Server(pool);
             ServerConnector connector = new ServerConnector(server);
@@ -476,7 +478,7 @@ public final class FilterThroughput {
         }
         for (String k : out.keySet()) {
             if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis", "profile-sampling",
-                    "thread-usage", "cpu-sampling").contains(k)) {
+                    "thread-usage", "cpu-sampling", "max-threads").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }

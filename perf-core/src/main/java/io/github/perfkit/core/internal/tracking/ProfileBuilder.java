@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The profile tree of the request in progress on one thread, kept in preallocated arrays so that adding a node or a
  * tag allocates nothing. A node is one record of {@value #NODE} longs (start, duration, parent and query count) and a
- * tag one record of two slots in each of two arrays, so a request touches few cache lines: each request may run on
- * another of the server's threads, whose state is then cold. Confined to its owner thread. At most {@code capacity}
+ * tag one record of two slots in each of two arrays, so a request touches few cache lines. Confined to its owner
+ * thread. At most {@code capacity}
  * nodes are kept; further scopes are counted as dropped.
  */
 final class ProfileBuilder {
