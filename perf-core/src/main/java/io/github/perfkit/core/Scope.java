@@ -76,6 +76,11 @@ final class NoopScope implements Scope {
     }
 
     @Override
+    public Scope tag(String key, long value) {
+        return this;
+    }
+
+    @Override
     public long elapsedNanos() {
         return 0;
     }
