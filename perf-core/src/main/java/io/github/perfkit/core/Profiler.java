@@ -54,7 +54,8 @@ public interface Profiler {
     Optional<ProfileTree> find(String id);
 
     /**
-     * The fraction of requests that are not slow whose trees are kept anyway.
+     * The fraction of requests that are not slow whose trees are kept anyway. Below 1, at most ten such trees a
+     * second are kept (slow requests always keep theirs).
      *
      * @return a rate in [0, 1]
      */

@@ -117,7 +117,10 @@ public final class TrackerConfig {
         return slowRequestThreshold;
     }
 
-    /** @return initial fraction of other requests whose trees are kept */
+    /**
+     * @return initial fraction of other (not slow) requests whose trees are kept; below 1, at most ten such trees a
+     *     second are kept, so a busy server does not build trees the bounded store drops a moment later
+     */
     public double samplingRate() {
         return samplingRate;
     }
@@ -238,7 +241,8 @@ public final class TrackerConfig {
         }
 
         /**
-         * @param samplingRate fraction in [0, 1] of other requests whose trees are kept
+         * @param samplingRate fraction in [0, 1] of other (not slow) requests whose trees are kept; below 1, at most
+         *     ten such trees a second (1 keeps every tree, e.g. in tests)
          * @return this builder
          */
         public Builder samplingRate(double samplingRate) {

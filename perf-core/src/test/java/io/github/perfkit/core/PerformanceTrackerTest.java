@@ -279,6 +279,26 @@ class PerformanceTrackerTest {
     }
 
     @Test
+    void belowRateOneAtMostTenSampledTreesASecondAreBuiltButSlowOnesAlwaysAre() {
+        rebuild(TrackerConfig.builder().samplingRate(0.999).recentTrees(100)
+                .slowRequestThreshold(Duration.ofMillis(20)).build());
+        long start = System.nanoTime();
+        for (int i = 0; i < 5_000; i++) {
+            perf.profiler().request("fast").close();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long sampled = perf.profiler().recent().stream().filter(ProfileTree::sampled).count();
+        assertThat(sampled).isBetween(1L, (long) Math.ceil(seconds * 10) + 1);
+        try (Scope slow = perf.profiler().request("slow")) {
+            Thread.sleep(25);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(perf.profiler().recent().get(0).name()).isEqualTo("slow");
+        assertThat(perf.profiler().recent().get(0).sampled()).isFalse();
+    }
+
+    @Test
     void anAbandonedRequestIsReplacedByTheNextOne() {
         rebuild(TrackerConfig.builder().samplingRate(1.0).build());
         perf.profiler().request("abandoned"); // never closed, e.g. a lost async completion

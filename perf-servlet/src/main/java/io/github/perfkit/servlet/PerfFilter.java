@@ -4,6 +4,7 @@ import io.github.perfkit.core.Perf;
 import io.github.perfkit.core.Scope;
 import io.github.perfkit.servlet.internal.CountingResponse;
 import io.github.perfkit.servlet.internal.InFlightTracker;
+import io.github.perfkit.servlet.internal.PathCache;
 import io.github.perfkit.servlet.internal.Paths;
 import io.github.perfkit.servlet.internal.PlainPaths;
 import io.github.perfkit.servlet.internal.RequestMeters;
@@ -85,6 +86,8 @@ public final class PerfFilter implements Filter {
     private final UriTemplates templates;
     private final RequestMeters meters;
     private final InFlightTracker inFlight;
+    /** Exclusion and normalised template of recently seen paths. */
+    private final PathCache paths = new PathCache();
     private final ThreadUsage threadUsage;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -270,7 +273,13 @@ public final class PerfFilter implements Filter {
         InFlightTracker.Entry entry = null;
         try {
             String path = pathOf(req);
-            if (excluded(path)) {
+            PathCache.Entry known = paths.get(path);
+            if (known == null) {
+                boolean excluded = excluded(path);
+                known = new PathCache.Entry(path, excluded, excluded ? null : UriTemplates.normalise(path));
+                paths.put(known);
+            }
+            if (known.excluded()) {
                 return null;
             }
             String incoming = req.getHeader(config.requestIdHeader());
@@ -281,7 +290,7 @@ public final class PerfFilter implements Filter {
             MDC.put(key, id);
             mdcSet = true;
             int method = RequestMeters.methodIndex(req.getMethod());
-            Exchange ex = new Exchange(id, method, path, previousMdc, new CountingResponse(res));
+            Exchange ex = new Exchange(id, method, path, known.normalised(), previousMdc, new CountingResponse(res));
             ex.startNanos = System.nanoTime();
             entry = inFlight.start(id, RequestMeters.methodName(method), path, ex.startNanos);
             ex.inFlight = entry;
@@ -575,10 +584,12 @@ public final class PerfFilter implements Filter {
         long cpuNanos = -1;
         long allocBytes = -1;
 
-        Exchange(String id, int method, String path, @Nullable String previousMdc, CountingResponse response) {
+        Exchange(String id, int method, String path, @Nullable String normalised, @Nullable String previousMdc,
+                CountingResponse response) {
             this.id = id;
             this.method = method;
             this.path = path;
+            this.normalised = normalised;
             this.previousMdc = previousMdc;
             this.response = response;
         }

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Tags;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,19 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
 
     private static final MethodHandle IS_VIRTUAL = findIsVirtual();
     private static final long STALE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Below a sampling rate of 1, at most this many trees a second are kept by sampling (slow ones always are). */
+    static final int MAX_SAMPLED_TREES_PER_SECOND = 10;
+    private static final long SAMPLED_TREE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1) / MAX_SAMPLED_TREES_PER_SECOND;
+    private static final VarHandle NEXT_SAMPLED_TREE;
+
+    static {
+        try {
+            NEXT_SAMPLED_TREE = MethodHandles.lookup().findVarHandle(DefaultPerformanceTracker.class,
+                    "nextSampledTreeNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final TrackerConfig config;
     private final MeterRegistry registry;
@@ -75,6 +89,9 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
     private final AtomicBoolean depthLogged = new AtomicBoolean();
     private final AtomicLong abandonedRequests = new AtomicLong();
     private volatile long lastTickNanos;
+    /** The earliest {@link System#nanoTime()} at which the next tree may be kept by sampling (see sampleTree). */
+    @SuppressWarnings("unused") // accessed through NEXT_SAMPLED_TREE
+    private volatile long nextSampledTreeNanos = System.nanoTime();
 
     private volatile boolean enabled;
     private volatile double samplingRate;
@@ -312,19 +329,39 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         return true;
     }
 
-    void requestFinished(ThreadContext c, DefaultOperation op, long nanos) {
-        ProfileBuilder p = c.profile();
+    void requestFinished(ThreadContext c, DefaultOperation op, long nanos, long endNanos) {
         boolean slow = nanos >= slowNanos;
-        if (!slow && !p.sampled) {
+        if (!slow && !sampleTree(endNanos)) {
             return;
         }
+        ProfileBuilder p = c.profile();
         String id = idPrefix + Long.toString(treeIds.incrementAndGet(), 36);
         trees.add(p.build(id, op.describe(), nanos, !slow));
     }
 
-    void requestStarted(ProfileBuilder p) {
+    /**
+     * Whether a request that was not slow keeps its tree: a fraction {@link #samplingRate} of requests, and below a
+     * rate of 1 at most {@link #MAX_SAMPLED_TREES_PER_SECOND} a second, so a busy server does not build thousands of
+     * trees a second that the bounded store drops a moment later. One volatile read for most requests.
+     *
+     * @param nowNanos {@link System#nanoTime()} at the request's end
+     */
+    private boolean sampleTree(long nowNanos) {
         double rate = samplingRate;
-        p.sampled = rate >= 1.0 || (rate > 0.0 && ThreadLocalRandom.current().nextDouble() < rate);
+        if (rate >= 1.0) {
+            return true;
+        }
+        if (rate <= 0.0) {
+            return false;
+        }
+        long next = nextSampledTreeNanos;
+        if (nowNanos - next < 0 || ThreadLocalRandom.current().nextDouble() >= rate) {
+            return false;
+        }
+        return NEXT_SAMPLED_TREE.compareAndSet(this, next, nowNanos + SAMPLED_TREE_GAP_NANOS);
+    }
+
+    void requestStarted(ProfileBuilder p) {
         p.startWallMillis = clock.wallTime();
     }
 

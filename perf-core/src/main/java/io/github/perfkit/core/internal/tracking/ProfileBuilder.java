@@ -38,7 +38,6 @@ final class ProfileBuilder {
     private int tagCount;
     private int count;
     private int dropped;
-    boolean sampled;
     long startWallMillis;
     /** The current request's identity, created on its first counted query; null until then. */
     @Nullable RequestRef ref;

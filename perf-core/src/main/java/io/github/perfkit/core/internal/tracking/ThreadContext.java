@@ -200,7 +200,7 @@ final class ThreadContext {
         }
         if (s.requestRoot) {
             rootDepth = -1;
-            tracker.requestFinished(this, s.op, nanos);
+            tracker.requestFinished(this, s.op, nanos, s.startNanos + nanos);
             profile().reset();
         }
     }
