@@ -71,7 +71,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code --cpu-sampling R} and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
  * filter's defaults), {@code --max-threads N} (each Jetty server's thread pool, default max(200, 2 × connections)),
  * {@code --diagnosis true}
- * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs).
+ * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs), {@code --load wrk}
+ * (drive the servers with {@code wrk}, a separate process — {@code apt-get install wrk} — instead of the Java load
+ * generator in this JVM: the JVM then holds only the servers, so CPU per request is theirs and no client threads
+ * share the JIT, the heap and the scheduler's wake-ups with them).
  *
  * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
  */
@@ -106,14 +109,20 @@ public final class FilterThroughput {
         int seconds = positive(options, "seconds", 20);
         int rounds = positive(options, "rounds", 5);
         int maxThreads = positive(options, "max-threads", Math.max(200, connections * 2));
+        String load = options.getOrDefault("load", "java");
+        if (!load.equals("java") && !load.equals("wrk")) {
+            throw new IllegalArgumentException("--load must be java or wrk, was " + load);
+        }
+        boolean wrk = load.equals("wrk");
         List<Variant> variants = new ArrayList<>();
         for (String v : options.getOrDefault("variants", "none,perfkit,javamelody").split(",")) {
             variants.add(Variant.valueOf(v.trim().toUpperCase(Locale.ROOT)));
         }
         PrintStream out = System.out;
-        out.printf("FilterThroughput: %s %s, %d CPUs; %d connections, warm-up %d s, %d rounds of %d s per variant%n",
-                System.getProperty("java.vm.name"), System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), connections, warmup, rounds, seconds);
+        out.printf("FilterThroughput: %s %s, %d CPUs; %d connections, warm-up %d s, %d rounds of %d s per variant;"
+                        + " load generator: %s%n", System.getProperty("java.vm.name"), System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), connections, warmup, rounds, seconds,
+                wrk ? "wrk (a separate process: CPU per request counts the servers only)" : "in this JVM");
         Path melodyDir = Files.createTempDirectory("perfkit-bench-javamelody");
         Map<Variant, Target> targets = new LinkedHashMap<>();
         boolean diagnosis = Boolean.parseBoolean(options.getOrDefault("diagnosis", "false"));
@@ -132,7 +141,7 @@ public final class FilterThroughput {
                             .build());
                     case JAVAMELODY -> new MonitoringFilter();
                 };
-                targets.put(v, new Target(v, filter, melodyDir, maxThreads));
+                targets.put(v, new Target(v, filter, melodyDir, maxThreads, wrk));
             }
             for (Target t : targets.values()) {
                 t.run(connections, warmup, null);
@@ -149,7 +158,7 @@ public final class FilterThroughput {
                 }
                 out.println(line);
             }
-            report(out, targets);
+            report(out, targets, wrk);
         } finally {
             for (Target t : targets.values()) {
                 t.stop();
@@ -186,21 +195,22 @@ public final class FilterThroughput {
         }
     }
 
-    private static void report(PrintStream out, Map<Variant, Target> targets) {
+    private static void report(PrintStream out, Map<Variant, Target> targets, boolean wrk) {
         Target base = targets.get(Variant.NONE);
         out.printf("%n%-11s %12s %25s %10s %10s %10s %12s %10s %12s %11s%n", "variant", "req/s (med)", "min..max",
                 "p50 us", "p99 us", "p99.9 us", "req/s vs none", "p99 vs none", "CPU us/req", "CPU vs none");
         for (Target t : targets.values()) {
             double rate = median(t.rates);
-            double p99 = t.histogram.getValueAtPercentile(99) / 1e3;
+            double p99 = t.p99Micros(wrk);
             String dRate = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%", 100 * (rate / median(base.rates) - 1));
             String dP99 = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
-                    100 * (p99 / (base.histogram.getValueAtPercentile(99) / 1e3) - 1));
+                    100 * (p99 / base.p99Micros(wrk) - 1));
             String dCpu = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
                     100 * (t.cpuMicrosPerRequest() / base.cpuMicrosPerRequest() - 1));
             out.printf(Locale.ROOT, "%-11s %,12.0f %25s %10.1f %10.1f %10.1f %12s %10s %12.2f %11s%n", t.variant.label,
                     rate, String.format(Locale.ROOT, "%,.0f..%,.0f", min(t.rates), max(t.rates)),
-                    t.histogram.getValueAtPercentile(50) / 1e3, p99, t.histogram.getValueAtPercentile(99.9) / 1e3,
+                    wrk ? median(t.wrkP50) : t.histogram.getValueAtPercentile(50) / 1e3, p99,
+                    wrk ? Double.NaN : t.histogram.getValueAtPercentile(99.9) / 1e3,
                     dRate, dP99, t.cpuMicrosPerRequest(), dCpu);
         }
         out.printf("requests: %s; errors: %s%n", counts(targets, true), counts(targets, false));
@@ -230,7 +240,7 @@ public final class FilterThroughput {
         StringBuilder sb = new StringBuilder();
         for (Target t : targets.values()) {
             sb.append(sb.length() == 0 ? "" : ", ").append(t.variant.label).append(' ')
-                    .append(ok ? t.histogram.getTotalCount() : t.errors);
+                    .append(ok ? t.measured : t.errors);
         }
         return sb.toString();
     }
@@ -248,9 +258,15 @@ public final class FilterThroughput {
         double lastRate;
         long cpuNanos;
         long cpuRequests;
+        long measured;
+        final boolean wrk;
+        /** Per measured round with wrk: its p50 and p99 in µs (wrk reports percentiles, not a histogram). */
+        final List<Double> wrkP50 = new ArrayList<>();
+        final List<Double> wrkP99 = new ArrayList<>();
 
-        Target(Variant variant, Filter filter, Path melodyDir, int maxThreads) throws Exception {
+        Target(Variant variant, Filter filter, Path melodyDir, int maxThreads, boolean wrk) throws Exception {
             this.variant = variant;
+            this.wrk = wrk;
             QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
             pool.setName("bench-" + variant.label);
             server = new Server(pool);
@@ -274,8 +290,17 @@ public final class FilterThroughput {
             port = connector.getLocalPort();
         }
 
+        /** p99 in µs: of the recorded latencies, or with wrk the median of the rounds' p99. */
+        double p99Micros(boolean wrkLoad) {
+            return wrkLoad ? median(wrkP99) : histogram.getValueAtPercentile(99) / 1e3;
+        }
+
         /** Runs the closed loop for {@code seconds}; records latencies into {@code into} when not null. */
         void run(int connections, int seconds, Histogram into) throws Exception {
+            if (wrk) {
+                runWrk(connections, seconds, into != null);
+                return;
+            }
             AtomicBoolean stop = new AtomicBoolean();
             CyclicBarrier start = new CyclicBarrier(connections + 1);
             List<Worker> workers = new ArrayList<>();
@@ -305,7 +330,63 @@ public final class FilterThroughput {
             if (into != null) {
                 cpuNanos += processCpuNanos() - cpuBegan;
                 cpuRequests += requests;
+                measured += requests;
             }
+        }
+
+        /**
+         * The same closed loop from wrk, a separate process ({@code wrk -t2 -cN -dS --latency}): the JVM's CPU time is
+         * then the servers' alone.
+         */
+        void runWrk(int connections, int seconds, boolean record) throws Exception {
+            Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+                    "http://127.0.0.1:" + port + "/hello/7").redirectErrorStream(true).start();
+            long cpuBegan = processCpuNanos();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            long cpu = processCpuNanos() - cpuBegan;
+            if (p.waitFor() != 0) {
+                throw new IOException("wrk failed: " + text);
+            }
+            java.util.regex.Matcher done = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(text);
+            java.util.regex.Matcher rate = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
+            if (!done.find() || !rate.find()) {
+                throw new IOException("unexpected wrk output: " + text);
+            }
+            long requests = Long.parseLong(done.group(1));
+            lastRate = Double.parseDouble(rate.group(1));
+            java.util.regex.Matcher bad = java.util.regex.Pattern.compile("Non-2xx or 3xx responses: (\\d+)")
+                    .matcher(text);
+            java.util.regex.Matcher socket = java.util.regex.Pattern.compile(
+                    "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(text);
+            long failed = bad.find() ? Long.parseLong(bad.group(1)) : 0;
+            if (socket.find()) {
+                for (int g = 1; g <= 4; g++) {
+                    failed += Long.parseLong(socket.group(g));
+                }
+            }
+            if (record) {
+                errors += failed;
+                cpuNanos += cpu;
+                cpuRequests += requests;
+                measured += requests;
+                wrkP50.add(wrkPercentile(text, "50%"));
+                wrkP99.add(wrkPercentile(text, "99%"));
+            }
+        }
+
+        /** A percentile line of wrk's latency distribution ("  99%    1.20ms"), in µs. */
+        private static double wrkPercentile(String text, String label) throws IOException {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "\\s" + java.util.regex.Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s)").matcher(text);
+            if (!m.find()) {
+                throw new IOException("no " + label + " in wrk's output: " + text);
+            }
+            double v = Double.parseDouble(m.group(1));
+            return switch (m.group(2)) {
+                case "us" -> v;
+                case "ms" -> v * 1e3;
+                default -> v * 1e6;
+            };
         }
 
         /** Process CPU time (servers, load generator, background threads) per measured request, in µs. */
@@ -478,7 +559,7 @@ public final class FilterThroughput {
         }
         for (String k : out.keySet()) {
             if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis", "profile-sampling",
-                    "thread-usage", "cpu-sampling", "max-threads").contains(k)) {
+                    "thread-usage", "cpu-sampling", "max-threads", "load").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }
