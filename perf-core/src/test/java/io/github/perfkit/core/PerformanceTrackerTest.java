@@ -299,6 +299,51 @@ class PerformanceTrackerTest {
     }
 
     @Test
+    void aRequestWithoutNestedScopesKeepsItsTagsAndStartInItsTree() {
+        rebuild(TrackerConfig.builder().samplingRate(1.0).build());
+        long openedAt = clock.wallTime();
+        try (Scope request = perf.profiler().request("leaf")) {
+            clock.add(Duration.ofSeconds(3)); // the tree's start is the wall time at the request's opening
+            request.tag("requestId", "r-1").tag("bytes", 42L).tag("uri", "/a/{id}").tag("cpuMicros", 7L)
+                    .tag("fifth", "beyond the inline slots").tag("sixth", 6L);
+        }
+        ProfileTree tree = perf.profiler().recent().get(0);
+        assertThat(tree.name()).isEqualTo("leaf");
+        assertThat(tree.nodeCount()).isEqualTo(1);
+        assertThat(tree.root().tags()).containsEntry("requestId", "r-1").containsEntry("bytes", "42")
+                .containsEntry("uri", "/a/{id}").containsEntry("cpuMicros", "7")
+                .containsEntry("fifth", "beyond the inline slots").containsEntry("sixth", "6");
+        assertThat(tree.startTime().toEpochMilli()).isEqualTo(openedAt);
+        assertThat(tree.durationNanos()).isEqualTo(tree.root().durationNanos()).isPositive();
+
+        // A later request on the same thread does not inherit them.
+        try (Scope request = perf.profiler().request("next")) {
+            request.tag("requestId", "r-2");
+            tracker.start("inner").close();
+        }
+        ProfileTree next = perf.profiler().recent().get(0);
+        assertThat(next.root().tags()).containsEntry("requestId", "r-2").doesNotContainKeys("bytes", "fifth");
+        assertThat(next.root().children()).extracting(ProfileNode::name).containsExactly("inner");
+    }
+
+    @Test
+    void tagsOfARequestThatKeepsNoTreeDoNotLeakIntoTheNextTree() {
+        rebuild(TrackerConfig.builder().samplingRate(0.0).slowRequestThreshold(Duration.ofMillis(20)).build());
+        try (Scope fast = perf.profiler().request("fast")) {
+            fast.tag("stale", "yes");
+        }
+        try (Scope slow = perf.profiler().request("slow")) {
+            slow.tag("fresh", "yes");
+            Thread.sleep(25);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(perf.profiler().recent()).hasSize(1);
+        assertThat(perf.profiler().recent().get(0).root().tags()).containsEntry("fresh", "yes")
+                .doesNotContainKey("stale");
+    }
+
+    @Test
     void anAbandonedRequestIsReplacedByTheNextOne() {
         rebuild(TrackerConfig.builder().samplingRate(1.0).build());
         perf.profiler().request("abandoned"); // never closed, e.g. a lost async completion

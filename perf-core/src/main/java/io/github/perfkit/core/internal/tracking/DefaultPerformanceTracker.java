@@ -329,14 +329,15 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         return true;
     }
 
-    void requestFinished(ThreadContext c, DefaultOperation op, long nanos, long endNanos) {
-        boolean slow = nanos >= slowNanos;
-        if (!slow && !sampleTree(endNanos)) {
-            return;
-        }
-        ProfileBuilder p = c.profile();
+    /** Whether a request that took {@code nanos} and ended at {@code endNanos} keeps its tree (slow or sampled). */
+    boolean keepsTree(long nanos, long endNanos) {
+        return nanos >= slowNanos || sampleTree(endNanos);
+    }
+
+    /** Builds and stores the tree of the request that just ended on {@code c}'s thread (see {@link #keepsTree}). */
+    void requestFinished(ThreadContext c, DefaultOperation op, long nanos) {
         String id = idPrefix + Long.toString(treeIds.incrementAndGet(), 36);
-        trees.add(p.build(id, op.describe(), nanos, !slow));
+        trees.add(c.profile().build(id, op.describe(), nanos, nanos < slowNanos));
     }
 
     /**
@@ -361,8 +362,8 @@ public final class DefaultPerformanceTracker implements PerformanceTracker, Prof
         return NEXT_SAMPLED_TREE.compareAndSet(this, next, nowNanos + SAMPLED_TREE_GAP_NANOS);
     }
 
-    void requestStarted(ProfileBuilder p) {
-        p.startWallMillis = clock.wallTime();
+    long wallTime() {
+        return clock.wallTime();
     }
 
     long nextRequestId() {

@@ -29,6 +29,12 @@ final class ThreadContext {
     }
 
     static final int BUFFER_SIZE = 1024;
+    /**
+     * Node index of a request root not written to the profile yet. A request's root is written only when the tree is
+     * needed — a nested scope opens, a query is counted, more than four tags arrive, or the request ends slow or
+     * sampled — so a request without nested scopes touches none of the profile's arrays.
+     */
+    static final int LAZY = -2;
 
     final DefaultPerformanceTracker tracker;
     private final long ownerId;
@@ -135,11 +141,10 @@ final class ThreadContext {
         if (request) {
             rootDepth = depth;
             s.requestRoot = true;
-            ProfileBuilder p = profile();
-            s.node = p.begin(op, startNanos);
-            tracker.requestStarted(p);
+            s.node = LAZY;
+            s.startWallMillis = tracker.wallTime();
         } else if (rootDepth >= 0) {
-            int parent = depth - 1 > rootDepth ? stack[depth - 1].node : profile.rootNode();
+            int parent = depth - 1 > rootDepth ? stack[depth - 1].node : rootNode();
             s.node = profile.add(op, parent, startNanos);
         }
         depth++;
@@ -199,10 +204,38 @@ final class ThreadContext {
             profile.end(s.node, nanos);
         }
         if (s.requestRoot) {
+            boolean lazy = s.node == LAZY;
+            if (tracker.keepsTree(nanos, s.startNanos + nanos)) {
+                if (lazy) {
+                    write(s);
+                    profile.end(s.node, nanos);
+                }
+                tracker.requestFinished(this, s.op, nanos);
+                profile.reset();
+            } else if (lazy) {
+                s.clearLazyTags();
+            } else {
+                profile().reset();
+            }
             rootDepth = -1;
-            tracker.requestFinished(this, s.op, nanos, s.startNanos + nanos);
-            profile().reset();
         }
+    }
+
+    /** Writes a lazy request root to the profile, with the tags it kept; the profile was reset. */
+    private void write(DefaultScope root) {
+        ProfileBuilder p = profile();
+        root.node = p.begin(root.op, root.startNanos);
+        p.startWallMillis = root.startWallMillis;
+        root.flushLazyTags(p);
+    }
+
+    /** Owner only, a request open: the root's node, written first if still lazy. */
+    private int rootNode() {
+        DefaultScope root = stack[rootDepth];
+        if (root.node == LAZY) {
+            write(root);
+        }
+        return profile.rootNode();
     }
 
     /** Pops scopes on top of the stack that other threads closed. */
@@ -227,12 +260,22 @@ final class ThreadContext {
         depth = from;
     }
 
-    void tagNode(int node, String key, String value) {
-        profile.tag(node, key, value);
-    }
-
-    void tagNode(int node, String key, long value) {
-        profile.tag(node, key, value);
+    /** Owner only: tags an open scope's node ({@code text} null for a number). */
+    void tag(DefaultScope s, String key, @Nullable String text, long number) {
+        if (s.node == LAZY) {
+            if (s.keepLazyTag(key, text, number)) {
+                return;
+            }
+            write(s);
+        }
+        if (s.node < 0) {
+            return;
+        }
+        if (text != null) {
+            profile.tag(s.node, key, text);
+        } else {
+            profile.tag(s.node, key, number);
+        }
     }
 
     /** Owner only: the profile arrays, allocated on the thread's first request. */
@@ -253,8 +296,12 @@ final class ThreadContext {
         if (rootDepth < 0 || depth == 0) {
             return null;
         }
-        ProfileBuilder p = profile;
-        p.addQuery(stack[depth - 1].node);
+        DefaultScope innermost = stack[depth - 1];
+        if (innermost.node == LAZY) {
+            write(innermost);
+        }
+        ProfileBuilder p = profile();
+        p.addQuery(innermost.node);
         RequestRef ref = p.ref;
         if (ref == null) {
             DefaultScope root = stack[rootDepth];
