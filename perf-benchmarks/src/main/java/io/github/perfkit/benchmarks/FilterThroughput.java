@@ -74,7 +74,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * (the hub also runs the continuous diagnosis; its JFR stream is JVM-wide, so compare two runs), {@code --load wrk}
  * (drive the servers with {@code wrk}, a separate process — {@code apt-get install wrk} — instead of the Java load
  * generator in this JVM: the JVM then holds only the servers, so CPU per request is theirs and no client threads
- * share the JIT, the heap and the scheduler's wake-ups with them).
+ * share the JIT, the heap and the scheduler's wake-ups with them), {@code --wrk-cpus 1} (run wrk under
+ * {@code taskset -c 1}; start the JVM under {@code taskset -c 0}: servers and load generator then never share a CPU,
+ * the servers' CPU is the bottleneck and req/s measures their cost per request directly).
  *
  * <p>A command-line tool: it prints its results to standard output. Not thread-safe (one run per JVM).
  */
@@ -114,6 +116,10 @@ public final class FilterThroughput {
             throw new IllegalArgumentException("--load must be java or wrk, was " + load);
         }
         boolean wrk = load.equals("wrk");
+        String wrkCpus = options.get("wrk-cpus");
+        if (wrkCpus != null && !wrkCpus.matches("[0-9][0-9,-]*")) {
+            throw new IllegalArgumentException("--wrk-cpus must be a CPU list such as 1 or 1-3, was " + wrkCpus);
+        }
         List<Variant> variants = new ArrayList<>();
         for (String v : options.getOrDefault("variants", "none,perfkit,javamelody").split(",")) {
             variants.add(Variant.valueOf(v.trim().toUpperCase(Locale.ROOT)));
@@ -141,7 +147,7 @@ public final class FilterThroughput {
                             .build());
                     case JAVAMELODY -> new MonitoringFilter();
                 };
-                targets.put(v, new Target(v, filter, melodyDir, maxThreads, wrk));
+                targets.put(v, new Target(v, filter, melodyDir, maxThreads, wrk, wrkCpus));
             }
             for (Target t : targets.values()) {
                 t.run(connections, warmup, null);
@@ -260,13 +266,16 @@ public final class FilterThroughput {
         long cpuRequests;
         long measured;
         final boolean wrk;
+        final String wrkCpus;
         /** Per measured round with wrk: its p50 and p99 in µs (wrk reports percentiles, not a histogram). */
         final List<Double> wrkP50 = new ArrayList<>();
         final List<Double> wrkP99 = new ArrayList<>();
 
-        Target(Variant variant, Filter filter, Path melodyDir, int maxThreads, boolean wrk) throws Exception {
+        Target(Variant variant, Filter filter, Path melodyDir, int maxThreads, boolean wrk, String wrkCpus)
+                throws Exception {
             this.variant = variant;
             this.wrk = wrk;
+            this.wrkCpus = wrkCpus;
             QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
             pool.setName("bench-" + variant.label);
             server = new Server(pool);
@@ -339,8 +348,13 @@ public final class FilterThroughput {
          * then the servers' alone.
          */
         void runWrk(int connections, int seconds, boolean record) throws Exception {
-            Process p = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
-                    "http://127.0.0.1:" + port + "/hello/7").redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>();
+            if (wrkCpus != null) {
+                command.addAll(List.of("taskset", "-c", wrkCpus));
+            }
+            command.addAll(List.of("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+                    "http://127.0.0.1:" + port + "/hello/7"));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             long cpuBegan = processCpuNanos();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             long cpu = processCpuNanos() - cpuBegan;
@@ -559,7 +573,7 @@ public final class FilterThroughput {
         }
         for (String k : out.keySet()) {
             if (!List.of("connections", "warmup", "seconds", "rounds", "variants", "diagnosis", "profile-sampling",
-                    "thread-usage", "cpu-sampling", "max-threads", "load").contains(k)) {
+                    "thread-usage", "cpu-sampling", "max-threads", "load", "wrk-cpus").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }
