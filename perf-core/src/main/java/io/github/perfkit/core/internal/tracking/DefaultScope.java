@@ -44,7 +44,7 @@ final class DefaultScope implements Scope {
     /** Start of a request root, wall clock. */
     long startWallMillis;
     // Tags of a lazy request root, kept in the scope itself (no other memory touched) until its node is written:
-    // key, text value (null for a number) and number, at most ThreadContext.LAZY_TAGS.
+    // key, text value (null for a number) and number, at most four.
     int lazyTags;
     @Nullable String lazyKey0;
     @Nullable String lazyKey1;

@@ -208,7 +208,9 @@ final class ThreadContext {
             if (tracker.keepsTree(nanos, s.startNanos + nanos)) {
                 if (lazy) {
                     write(s);
-                    profile.end(s.node, nanos);
+                    if (s.node >= 0) {
+                        profile.end(s.node, nanos);
+                    }
                 }
                 tracker.requestFinished(this, s.op, nanos);
                 profile.reset();
