@@ -119,8 +119,6 @@ public class PerfEndpointsServlet extends HttpServlet {
     private static final String JSON = "application/json";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final int MAX_HISTORY_POINTS = 10_000;
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private final transient Perf perf;
     private final transient PerfEndpointsConfig config;
@@ -539,7 +537,7 @@ public class PerfEndpointsServlet extends HttpServlet {
 
     private static @Nullable Map<?, ?> jsonObject(String text) {
         try {
-            Object v = MAPPER.readValue(text, Object.class);
+            Object v = Json.MAPPER.readValue(text, Object.class);
             return v instanceof Map<?, ?> m ? m : null;
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed JSON", e);
@@ -1047,7 +1045,7 @@ public class PerfEndpointsServlet extends HttpServlet {
                     return;
                 }
                 try {
-                    byte[] event = ("event: summary\ndata: " + MAPPER.writeValueAsString(summary()) + "\n\n")
+                    byte[] event = ("event: summary\ndata: " + Json.MAPPER.writeValueAsString(summary()) + "\n\n")
                             .getBytes(StandardCharsets.UTF_8);
                     synchronized (out) {
                         out.write(event);
@@ -1233,7 +1231,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private static Object jsonSafe(Map<String, Object> section) {
         try {
             // Contributors may return anything: keep what Jackson can write, else its string form.
-            return MAPPER.readValue(MAPPER.writeValueAsBytes(section), Object.class);
+            return Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(section), Object.class);
         } catch (IOException | RuntimeException e) {
             return Map.of("error", "section is not serialisable: " + e.getClass().getSimpleName());
         }
@@ -1241,7 +1239,7 @@ public class PerfEndpointsServlet extends HttpServlet {
 
     private static byte[] jsonBytes(Object body) {
         try {
-            return MAPPER.writeValueAsBytes(body);
+            return Json.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not render JSON", e);
         }
@@ -1250,7 +1248,7 @@ public class PerfEndpointsServlet extends HttpServlet {
     private static void json(HttpServletResponse res, boolean head, int status, Object body) throws IOException {
         byte[] bytes;
         try {
-            bytes = MAPPER.writeValueAsBytes(body);
+            bytes = Json.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not render JSON", e);
         }
@@ -1298,5 +1296,12 @@ public class PerfEndpointsServlet extends HttpServlet {
         LOG.info("Perfkit: the hub's registry ({}) is not a Prometheus or composite registry; /metrics answers 404",
                 registry.getClass().getSimpleName());
         return null;
+    }
+
+    /** Jackson, built on the first JSON answer rather than at start-up (an object mapper costs milliseconds). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+        private Json() {}
     }
 }

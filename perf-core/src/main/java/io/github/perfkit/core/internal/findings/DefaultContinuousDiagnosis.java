@@ -58,6 +58,7 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
     private final Set<FindingListener> failedListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private @Nullable RecordingStream stream; // lock
     private boolean closed; // lock
+    private boolean starting; // lock: a start() is opening the stream outside the lock
 
     // Stream thread only.
     private Window window = new Window();
@@ -106,10 +107,16 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             if (closed) {
                 throw new IllegalStateException("the diagnosis is closed");
             }
-            if (stream != null) {
+            if (stream != null || starting) {
                 return;
             }
-            RecordingStream s = new RecordingStream();
+            starting = true;
+        }
+        // JFR's first start takes a few hundred milliseconds: outside the lock, so a close() meanwhile (an application
+        // stopped right after it started) returns at once and this thread closes the stream it was starting.
+        RecordingStream s = null;
+        try {
+            s = new RecordingStream();
             s.enable("jdk.ExecutionSample").withPeriod(CPU_PERIOD);
             s.enable("jdk.ObjectAllocationSample").with("throttle", "150/s").withStackTrace();
             s.enable("jdk.JavaMonitorEnter").withThreshold(LOCK_THRESHOLD).withStackTrace();
@@ -132,7 +139,32 @@ public final class DefaultContinuousDiagnosis implements ContinuousDiagnosis {
             s.onFlush(this::onFlush);
             windowStartNanos = System.nanoTime();
             s.startAsync();
-            stream = s;
+        } catch (RuntimeException | Error e) {
+            synchronized (lock) {
+                starting = false;
+            }
+            if (s != null) {
+                s.close();
+            }
+            throw e;
+        }
+        boolean closedMeanwhile;
+        synchronized (lock) {
+            starting = false;
+            closedMeanwhile = closed;
+            if (!closedMeanwhile) {
+                stream = s;
+            }
+        }
+        if (closedMeanwhile) {
+            s.close();
+        }
+    }
+
+    /** @return whether the JFR stream is open (started and not closed); for tests */
+    boolean streaming() {
+        synchronized (lock) {
+            return stream != null;
         }
     }
 

@@ -66,8 +66,9 @@ public final class BuiltInChecks {
      * @return the check
      */
     public static HealthCheck heap(double degradedAbove, double downAbove) {
-        MemoryPoolMXBean oldGen = findOldGen();
+        // The platform MXBeans are looked up on the first run, not when the hub is built (start-up cost).
         return () -> {
+            MemoryPoolMXBean oldGen = findOldGen();
             long used = -1;
             long max = -1;
             String source = "heap";
@@ -119,9 +120,10 @@ public final class BuiltInChecks {
 
     /** @return the deadlock check */
     public static HealthCheck deadlocks() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        boolean synchronizers = threads.isSynchronizerUsageSupported();
+        // The platform MXBeans are looked up on the first run, not when the hub is built (start-up cost).
         return () -> {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            boolean synchronizers = threads.isSynchronizerUsageSupported();
             long[] ids = synchronizers ? threads.findDeadlockedThreads() : threads.findMonitorDeadlockedThreads();
             if (ids == null || ids.length == 0) {
                 return HealthResult.up();
