@@ -6,6 +6,7 @@ import io.github.perfkit.alerts.Notifier;
 import io.github.perfkit.alerts.detect.FindingsRule;
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.spring.internal.AlertsSetup;
+import io.github.perfkit.spring.internal.DeferredAlertEngine;
 import io.github.perfkit.spring.internal.LazyDiagnosis;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,8 @@ public class PerfkitAlertsAutoConfiguration {
     /**
      * The alert engine, started: rules from the default set, {@code perfkit.alerts.rules-file} and
      * {@code perfkit.alerts.rules[*]}; a {@link FindingsRule} when the continuous diagnosis is on; notifiers from
-     * {@code perfkit.alerts.notifiers.*}.
+     * {@code perfkit.alerts.notifiers.*}. With none of those configured (nothing that could be wrong) the engine is
+     * built once the application is ready (or on its first use, if earlier), off the start-up path.
      *
      * @param perf the hub
      * @param properties Perfkit's properties
@@ -61,6 +63,22 @@ public class PerfkitAlertsAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public AlertEngine perfAlertEngine(Perf perf, PerfkitProperties properties, ResourceLoader resources) {
+        PerfkitProperties.Alerts alerts = properties.getAlerts();
+        if (nothingToValidate(alerts)) {
+            // Default rules and the log notifier: nothing can be wrong, so the engine (its rule classes, detectors
+            // and first evaluation) waits until the application is ready instead of lengthening its start-up.
+            return new DeferredAlertEngine(() -> engine(perf, properties, resources));
+        }
+        return engine(perf, properties, resources);
+    }
+
+    private static boolean nothingToValidate(PerfkitProperties.Alerts alerts) {
+        PerfkitProperties.Notifiers notifiers = alerts.getNotifiers();
+        return alerts.getRulesFile() == null && alerts.getRules().isEmpty() && notifiers.getWebhook().getUrl() == null
+                && notifiers.getEmail().getHost() == null;
+    }
+
+    private static AlertEngine engine(Perf perf, PerfkitProperties properties, ResourceLoader resources) {
         PerfkitProperties.Alerts alerts = properties.getAlerts();
         List<AlertRule> rules = new ArrayList<>(AlertsSetup.rules(alerts, resources));
         if (alerts.isFindings() && properties.getDiagnosis().isEnabled()

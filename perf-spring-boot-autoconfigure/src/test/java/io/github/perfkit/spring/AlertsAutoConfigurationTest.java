@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.perfkit.alerts.AlertEngine;
 import io.github.perfkit.alerts.AlertEvent;
 import io.github.perfkit.alerts.AlertRule;
+import io.github.perfkit.core.Perf;
+import io.github.perfkit.spring.internal.DeferredAlertEngine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,10 +18,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 /** Alert rules and notifiers from {@code perfkit.alerts.*}: file, inline rules, findings, webhook, wrong values. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -57,6 +64,49 @@ class AlertsAutoConfigurationTest {
                 .run(context -> assertThat(names(context.getBean(AlertEngine.class)))
                         .containsExactly("file-heap-rule"));
     }
+
+    @Test
+    void withNothingConfiguredTheEngineIsBuiltOnFirstUseNotAtStartup() {
+        runner.run(context -> {
+            AlertEngine engine = context.getBean(AlertEngine.class);
+            assertThat(engine).isInstanceOf(DeferredAlertEngine.class);
+            Perf perf = context.getBean(Perf.class);
+            assertThat(((DeferredAlertEngine) engine).built()).isFalse();
+            assertThat(perf.statusSections()).doesNotContainKey("alerts");
+
+            assertThat(names(engine)).contains("memory-warning", "cpu-critical");
+            assertThat(((DeferredAlertEngine) engine).built()).isTrue();
+            assertThat(perf.statusSections()).containsKey("alerts");
+            assertThat(engine.stats().evaluations()).isGreaterThanOrEqualTo(0);
+        });
+        // A configured rule could be wrong: that engine is built at start-up, where a wrong value fails it.
+        runner.withPropertyValues("perfkit.alerts.rules[0].name=cpu-critical", "perfkit.alerts.rules[0].enabled=false")
+                .run(context -> {
+                    assertThat(context.getBean(AlertEngine.class)).isNotInstanceOf(DeferredAlertEngine.class);
+                    assertThat(context.getBean(Perf.class).statusSections()).containsKey("alerts");
+                });
+    }
+
+    @Test
+    void aStartedApplicationBuildsTheDeferredEngineOnceReadyAndClosesIt() {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Empty.class)
+                .web(WebApplicationType.NONE)
+                .properties("perfkit.system-metrics=false", "perfkit.diagnosis.enabled=false",
+                        "spring.main.banner-mode=off", "spring.jmx.enabled=false")
+                .run()) {
+            DeferredAlertEngine engine = (DeferredAlertEngine) context.getBean(AlertEngine.class);
+            Perf perf = context.getBean(Perf.class);
+            await().atMost(Duration.ofSeconds(20)).until(engine::built);
+            assertThat(perf.statusSections()).containsKey("alerts");
+            context.close();
+            assertThat(perf.statusSections()).doesNotContainKey("alerts");
+        }
+    }
+
+    /** An application with nothing but Perfkit's auto-configuration. */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({PerfkitAutoConfiguration.class, PerfkitAlertsAutoConfiguration.class})
+    static class Empty {}
 
     @Test
     void findingsBecomeAlertsWhenTheDiagnosisIsOn() {

@@ -14,12 +14,13 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Loads and initialises the classes Perfkit's beans will need (Micrometer's meters and Prometheus registry, the hub,
- * its tracker and history, the filter and endpoints, the alert engine and its default rules, Spring AOP's class-based
- * proxies for the {@code @Timed}/{@code @Cached} advisors) on a short-lived daemon thread as soon as the
- * application's environment is prepared, the way Spring Boot's own {@code BackgroundPreinitializer} does for its
- * libraries: the class loading then overlaps Spring's configuration work instead of lengthening the creation of
- * Perfkit's beans on the start-up thread. It builds throwaway objects on a registry of its own and closes them;
- * nothing is shared with the application. Skipped when {@code perfkit.enabled=false} or
+ * its tracker and history, the filter and endpoints, Spring AOP's class-based proxies for the {@code @Timed}/
+ * {@code @Cached} advisors) on a short-lived daemon thread as soon as the application's environment is prepared, the
+ * way Spring Boot's own {@code BackgroundPreinitializer} does for its libraries: the class loading then overlaps
+ * Spring's configuration work instead of lengthening the creation of Perfkit's beans on the start-up thread. (The
+ * alert engine with its default set is built after the application is ready, see {@link DeferredAlertEngine}: its
+ * classes are not loaded here.) It builds throwaway objects on a registry of its own and closes them; nothing is
+ * shared with the application. Skipped when {@code perfkit.enabled=false} or
  * {@code spring.backgroundpreinitializer.ignore=true} (Spring Boot's switch for the same idea). Registered in
  * {@code META-INF/spring.factories}; never throws.
  *
@@ -45,8 +46,7 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                     || !STARTED.compareAndSet(false, true)) {
                 return;
             }
-            boolean alerts = !"false".equals(lower(env.getProperty("perfkit.alerts.enabled")));
-            Thread t = new Thread(() -> preinitialize(alerts), "perfkit-preinit");
+            Thread t = new Thread(PerfkitPreinitializer::preinitialize, "perfkit-preinit");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             t.start();
@@ -59,7 +59,7 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
         return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     }
 
-    static void preinitialize(boolean alerts) {
+    static void preinitialize() {
         try {
             OwnRegistry.create().close();
             MeterRegistry registry = new SimpleMeterRegistry();
@@ -68,9 +68,6 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                 perf.tracker().operation("perfkit.preinit").start().close();
                 if (ClassUtils.isPresent("io.github.perfkit.servlet.PerfFilter", LOADER)) {
                     Servlet.preinitialize(perf);
-                }
-                if (alerts && ClassUtils.isPresent("io.github.perfkit.alerts.config.RuleLoader", LOADER)) {
-                    Alerts.preinitialize(perf);
                 }
             }
             registry.close();
@@ -91,17 +88,6 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                     io.github.perfkit.servlet.PerfFilterConfig.ofDefaults());
             new io.github.perfkit.servlet.PerfEndpointsServlet(perf,
                     io.github.perfkit.servlet.PerfEndpointsConfig.ofDefaults(), filter);
-        }
-    }
-
-    /** Touches perf-alerts only when it is on the class path. */
-    private static final class Alerts {
-        private Alerts() {}
-
-        static void preinitialize(Perf perf) {
-            // built, never started (no evaluation thread), closed
-            io.github.perfkit.alerts.AlertEngine.builder().perf(perf)
-                    .rules(io.github.perfkit.alerts.config.RuleLoader.defaults()).build().close();
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The preinitializer builds throwaway objects (registry, hub, filter, endpoints, alert engine, a CGLIB proxy) only to
+ * The preinitializer builds throwaway objects (registry, hub, filter, endpoints, a CGLIB proxy) only to
  * load their classes: it must close all of them, leaving no Perfkit thread behind, and share nothing with the
  * application. Threads are compared by identity: other tests' contexts in the same JVM run Perfkit threads of the
  * same names.
@@ -19,7 +19,7 @@ class PerfkitPreinitializerTest {
     @Test
     void throwawayObjectsAreClosedAndNoPerfkitThreadStaysBehind() {
         Set<Thread> before = perfkitThreads();
-        PerfkitPreinitializer.preinitialize(true);
+        PerfkitPreinitializer.preinitialize();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(perfkitThreads()).as("Perfkit threads left by the preinitializer").isSubsetOf(before));
     }
