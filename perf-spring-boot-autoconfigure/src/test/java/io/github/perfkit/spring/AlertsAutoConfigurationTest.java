@@ -79,6 +79,12 @@ class AlertsAutoConfigurationTest {
             assertThat(perf.statusSections()).containsKey("alerts");
             assertThat(engine.stats().evaluations()).isGreaterThanOrEqualTo(0);
         });
+        // A context without SpringApplication has no ready event: the engine comes a little after the refresh.
+        runner.run(context -> {
+            DeferredAlertEngine engine = (DeferredAlertEngine) context.getBean(AlertEngine.class);
+            await().atMost(DeferredAlertEngine.UNREADY_DELAY.plusSeconds(10)).until(engine::built);
+            assertThat(context.getBean(Perf.class).statusSections()).containsKey("alerts");
+        });
         // A configured rule could be wrong: that engine is built at start-up, where a wrong value fails it.
         runner.withPropertyValues("perfkit.alerts.rules[0].name=cpu-critical", "perfkit.alerts.rules[0].enabled=false")
                 .run(context -> {

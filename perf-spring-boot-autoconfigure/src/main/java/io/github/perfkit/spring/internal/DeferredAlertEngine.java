@@ -8,28 +8,39 @@ import io.github.perfkit.core.spi.StatusContributor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextRefreshedEvent;
 
 /**
  * The alert engine of an application that configured nothing of it (the default rules, the log notifier): built and
  * started on a daemon thread once the application is ready, or on the first call of any of its methods if that comes
- * first. Building it loads the rule classes and their detectors, which would otherwise lengthen the application's
+ * first. A context started without {@code SpringApplication} (no ready event) gets it {@link #UNREADY_DELAY} after its
+ * refresh. Building it loads the rule classes and their detectors, which would otherwise lengthen the application's
  * start-up; nothing is evaluated before the first interval anyway. An engine with configured rules or notifiers is
  * built at start-up instead, so a wrong value still fails it.
  *
  * <p>Thread-safe.
  */
-public final class DeferredAlertEngine implements AlertEngine, ApplicationListener<ApplicationReadyEvent> {
+public final class DeferredAlertEngine implements AlertEngine, ApplicationListener<ApplicationEvent> {
+
+    /** How long after the context's refresh the engine is built when no ready event came. */
+    public static final Duration UNREADY_DELAY = Duration.ofSeconds(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(DeferredAlertEngine.class);
 
     private final Supplier<AlertEngine> factory;
     private final Object lock = new Object();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final AtomicBoolean starter = new AtomicBoolean();
     private volatile @Nullable AlertEngine engine;
     private boolean closed; // lock
 
@@ -41,21 +52,27 @@ public final class DeferredAlertEngine implements AlertEngine, ApplicationListen
     }
 
     @Override
-    public void onApplicationEvent(ApplicationReadyEvent event) {
-        if (engine != null) {
-            return;
+    public void onApplicationEvent(ApplicationEvent event) {
+        if (event instanceof ApplicationReadyEvent) {
+            ready.countDown();
+        } else if (event instanceof ContextRefreshedEvent && engine == null && starter.compareAndSet(false, true)) {
+            Thread t = new Thread(this::buildWhenReady, "perfkit-alerts-start");
+            t.setDaemon(true);
+            t.start();
         }
-        Thread t = new Thread(() -> {
-            try {
-                engine();
-            } catch (IllegalStateException closedMeanwhile) {
-                LOG.debug("Perfkit: alert engine not started: {}", closedMeanwhile.getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("Perfkit: the alert engine could not start", e);
-            }
-        }, "perfkit-alerts-start");
-        t.setDaemon(true);
-        t.start();
+    }
+
+    private void buildWhenReady() {
+        try {
+            ready.await(UNREADY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            engine();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException closedMeanwhile) {
+            LOG.debug("Perfkit: alert engine not started: {}", closedMeanwhile.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("Perfkit: the alert engine could not start", e);
+        }
     }
 
     /** @return whether the engine has been built */
@@ -148,6 +165,7 @@ public final class DeferredAlertEngine implements AlertEngine, ApplicationListen
             closed = true;
             e = engine;
         }
+        ready.countDown(); // a starter still waiting ends now
         if (e != null) {
             e.close();
         }
