@@ -46,7 +46,10 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                     || !STARTED.compareAndSet(false, true)) {
                 return;
             }
-            Thread t = new Thread(PerfkitPreinitializer::preinitialize, "perfkit-preinit");
+            // The CGLIB warm-up serves the @Timed/@Cached advisors only.
+            boolean proxies = !"false".equals(lower(env.getProperty("perfkit.timed.enabled")))
+                    || !"false".equals(lower(env.getProperty("perfkit.cache.annotations.enabled")));
+            Thread t = new Thread(() -> preinitialize(proxies), "perfkit-preinit");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             t.start();
@@ -59,7 +62,7 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
         return value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     }
 
-    static void preinitialize() {
+    static void preinitialize(boolean proxies) {
         try {
             OwnRegistry.create().close();
             MeterRegistry registry = new SimpleMeterRegistry();
@@ -71,7 +74,7 @@ public final class PerfkitPreinitializer implements ApplicationListener<Applicat
                 }
             }
             registry.close();
-            if (ClassUtils.isPresent("org.aspectj.lang.annotation.Aspect", LOADER)) {
+            if (proxies && ClassUtils.isPresent("org.aspectj.lang.annotation.Aspect", LOADER)) {
                 Aop.preinitialize();
             }
         } catch (RuntimeException | LinkageError e) {

@@ -19,7 +19,7 @@ class PerfkitPreinitializerTest {
     @Test
     void throwawayObjectsAreClosedAndNoPerfkitThreadStaysBehind() {
         Set<Thread> before = perfkitThreads();
-        PerfkitPreinitializer.preinitialize();
+        PerfkitPreinitializer.preinitialize(true);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(perfkitThreads()).as("Perfkit threads left by the preinitializer").isSubsetOf(before));
     }
