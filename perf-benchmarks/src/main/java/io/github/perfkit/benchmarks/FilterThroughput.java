@@ -164,7 +164,7 @@ public final class FilterThroughput {
                 }
                 out.println(line);
             }
-            report(out, targets, wrk);
+            report(out, targets);
         } finally {
             for (Target t : targets.values()) {
                 t.stop();
@@ -201,22 +201,22 @@ public final class FilterThroughput {
         }
     }
 
-    private static void report(PrintStream out, Map<Variant, Target> targets, boolean wrk) {
+    private static void report(PrintStream out, Map<Variant, Target> targets) {
         Target base = targets.get(Variant.NONE);
         out.printf("%n%-11s %12s %25s %10s %10s %10s %12s %10s %12s %11s%n", "variant", "req/s (med)", "min..max",
                 "p50 us", "p99 us", "p99.9 us", "req/s vs none", "p99 vs none", "CPU us/req", "CPU vs none");
         for (Target t : targets.values()) {
             double rate = median(t.rates);
-            double p99 = t.p99Micros(wrk);
+            double p99 = t.p99Micros();
             String dRate = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%", 100 * (rate / median(base.rates) - 1));
             String dP99 = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
-                    100 * (p99 / base.p99Micros(wrk) - 1));
+                    100 * (p99 / base.p99Micros() - 1));
             String dCpu = base == null ? "" : String.format(Locale.ROOT, "%+.1f %%",
                     100 * (t.cpuMicrosPerRequest() / base.cpuMicrosPerRequest() - 1));
             out.printf(Locale.ROOT, "%-11s %,12.0f %25s %10.1f %10.1f %10.1f %12s %10s %12.2f %11s%n", t.variant.label,
                     rate, String.format(Locale.ROOT, "%,.0f..%,.0f", min(t.rates), max(t.rates)),
-                    wrk ? median(t.wrkP50) : t.histogram.getValueAtPercentile(50) / 1e3, p99,
-                    wrk ? Double.NaN : t.histogram.getValueAtPercentile(99.9) / 1e3,
+                    t.wrk ? median(t.wrkP50) : t.histogram.getValueAtPercentile(50) / 1e3, p99,
+                    t.wrk ? Double.NaN : t.histogram.getValueAtPercentile(99.9) / 1e3,
                     dRate, dP99, t.cpuMicrosPerRequest(), dCpu);
         }
         out.printf("requests: %s; errors: %s%n", counts(targets, true), counts(targets, false));
@@ -300,8 +300,8 @@ public final class FilterThroughput {
         }
 
         /** p99 in µs: of the recorded latencies, or with wrk the median of the rounds' p99. */
-        double p99Micros(boolean wrkLoad) {
-            return wrkLoad ? median(wrkP99) : histogram.getValueAtPercentile(99) / 1e3;
+        double p99Micros() {
+            return wrk ? median(wrkP99) : histogram.getValueAtPercentile(99) / 1e3;
         }
 
         /** Runs the closed loop for {@code seconds}; records latencies into {@code into} when not null. */

@@ -279,7 +279,8 @@ public final class PerfFilter implements Filter {
                 known = new PathCache.Entry(path, excluded, excluded ? null : UriTemplates.normalise(path));
                 paths.put(known);
             }
-            if (known.excluded()) {
+            String normalised = known.normalised();
+            if (known.excluded() || normalised == null) {
                 return null;
             }
             String incoming = req.getHeader(config.requestIdHeader());
@@ -290,7 +291,7 @@ public final class PerfFilter implements Filter {
             MDC.put(key, id);
             mdcSet = true;
             int method = RequestMeters.methodIndex(req.getMethod());
-            Exchange ex = new Exchange(id, method, path, known.normalised(), previousMdc, new CountingResponse(res));
+            Exchange ex = new Exchange(id, method, path, normalised, previousMdc, new CountingResponse(res));
             ex.startNanos = System.nanoTime();
             entry = inFlight.start(id, RequestMeters.methodName(method), path, ex.startNanos);
             ex.inFlight = entry;
@@ -578,13 +579,13 @@ public final class PerfFilter implements Filter {
         RequestMeters.@Nullable Endpoint named;
         @Nullable String pattern;
         boolean patternRead;
-        private @Nullable String normalised;
+        private final String normalised;
         long cpuStart = -1;
         long allocStart = -1;
         long cpuNanos = -1;
         long allocBytes = -1;
 
-        Exchange(String id, int method, String path, @Nullable String normalised, @Nullable String previousMdc,
+        Exchange(String id, int method, String path, String normalised, @Nullable String previousMdc,
                 CountingResponse response) {
             this.id = id;
             this.method = method;
@@ -594,14 +595,9 @@ public final class PerfFilter implements Filter {
             this.response = response;
         }
 
-        /** The path's normalised template, computed once. */
+        /** The path's normalised template (from the path cache). */
         String normalised() {
-            String n = normalised;
-            if (n == null) {
-                n = UriTemplates.normalise(path);
-                normalised = n;
-            }
-            return n;
+            return normalised;
         }
     }
 

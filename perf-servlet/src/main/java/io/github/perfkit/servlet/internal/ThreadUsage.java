@@ -16,16 +16,6 @@ public final class ThreadUsage {
     /** Creates a reader; probes nothing yet. */
     public ThreadUsage() {}
 
-    /** @return whether thread CPU time can be read */
-    public boolean cpuSupported() {
-        return Probe.CPU != null;
-    }
-
-    /** @return whether thread allocation can be read */
-    public boolean allocationSupported() {
-        return Probe.ALLOCATION != null;
-    }
-
     /** @return the current thread's CPU time in ns, or -1 */
     public long cpuNanos() {
         ThreadMXBean t = Probe.CPU;

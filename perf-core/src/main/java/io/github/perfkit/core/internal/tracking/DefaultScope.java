@@ -160,13 +160,8 @@ final class DefaultScope implements Scope {
     }
 
     private void tagTo(ProfileBuilder profile, @Nullable String key, @Nullable String text, long number) {
-        if (key == null) {
-            return;
-        }
-        if (text != null) {
-            profile.tag(node, key, text);
-        } else {
-            profile.tag(node, key, number);
+        if (key != null) {
+            profile.tag(node, key, text, number);
         }
     }
 

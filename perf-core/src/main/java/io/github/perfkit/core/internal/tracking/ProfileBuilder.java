@@ -92,6 +92,15 @@ final class ProfileBuilder {
         }
     }
 
+    /** Tags a node with {@code text}, or with {@code number} when {@code text} is null. */
+    void tag(int node, String key, @Nullable String text, long number) {
+        if (text != null) {
+            tag(node, key, text);
+        } else {
+            tag(node, key, number);
+        }
+    }
+
     private int nextTag(int node, String key) {
         if (tagCount == maxTags) {
             return -1;

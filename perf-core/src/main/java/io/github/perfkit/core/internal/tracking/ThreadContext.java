@@ -270,13 +270,8 @@ final class ThreadContext {
             }
             write(s);
         }
-        if (s.node < 0) {
-            return;
-        }
-        if (text != null) {
-            profile.tag(s.node, key, text);
-        } else {
-            profile.tag(s.node, key, number);
+        if (s.node >= 0) {
+            profile.tag(s.node, key, text, number);
         }
     }
 
