@@ -5,6 +5,7 @@ import io.github.perfkit.servlet.PerfFilter;
 import io.github.perfkit.servlet.PerfFilterConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What Perfkit's filter adds to one request, without a container or sockets around it: the same in-memory
  * request ({@link StubRequest}, {@code GET /hello/<n>}) and response go through a hello-world chain directly
  * ({@code none}) and through {@link PerfFilter} with its defaults ({@code perfkit}), with profile scopes off
- * ({@code perfkitNoProfile}), or with neither profile scopes nor thread CPU/allocation ({@code perfkitMetricsOnly}).
+ * ({@code perfkitNoProfile}), or with neither profile scopes nor thread CPU/allocation ({@code perfkitMetricsOnly}),
+ * and through the floor of any Micrometer HTTP filter, one cached timer per path and status ({@code micrometer}).
  * The difference between {@code none} and a filter is the filter's own cost per request, in time and (with
  * {@code -prof gc}) in allocation; {@code FilterThroughput} measures the same filter end to end over loopback HTTP.
  * The hub ticks every second, as in production.
@@ -55,11 +57,11 @@ public class FilterBenchmark {
     }
 
     /** The filter in front of the chain. */
-    @Param({"none", "perfkit", "perfkitNoProfile", "perfkitMetricsOnly"})
+    @Param({"none", "perfkit", "perfkitNoProfile", "perfkitMetricsOnly", "micrometer"})
     public String variant;
 
     private Perf perf;
-    private PerfFilter filter;
+    private Filter filter;
     private final FilterChain chain = (req, res) -> {
         res.setContentType("text/plain; charset=utf-8");
         res.setContentLength(BODY.length);
@@ -76,9 +78,11 @@ public class FilterBenchmark {
             case "perfkit" -> { }
             case "perfkitNoProfile" -> config.profileSamplingRate(0);
             case "perfkitMetricsOnly" -> config.profileSamplingRate(0).threadUsage(false);
+            case "micrometer" -> config = null;
             default -> throw new IllegalArgumentException("variant " + variant);
         }
-        filter = config == null ? null : new PerfFilter(perf, config.build());
+        filter = config != null ? new PerfFilter(perf, config.build())
+                : variant.equals("micrometer") ? new FilterThroughput.BareTimerFilter(perf.registry()) : null;
     }
 
     /** Closes the hub. */

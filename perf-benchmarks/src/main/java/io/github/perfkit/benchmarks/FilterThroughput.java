@@ -3,10 +3,18 @@ package io.github.perfkit.benchmarks;
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.servlet.PerfFilter;
 import io.github.perfkit.servlet.PerfFilterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,9 +37,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import net.bull.javamelody.MonitoringFilter;
 import org.HdrHistogram.Histogram;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -40,10 +50,11 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
- * Throughput and latency cost of the HTTP filter: the same hello-world servlet on three loopback
- * Jetty 12 servers, one with no filter, one behind Perfkit's {@link PerfFilter} (default
+ * Throughput and latency cost of the HTTP filter: the same hello-world servlet on loopback Jetty 12
+ * servers, one per variant (by default three), one with no filter, one behind Perfkit's {@link PerfFilter} (default
  * configuration, a Prometheus registry, the hub ticking every second as in production) and one
  * behind JavaMelody's {@code net.bull.javamelody.MonitoringFilter} (its defaults, storage in a
  * temporary directory). A closed-loop load generator in the same JVM keeps {@code --connections}
@@ -67,7 +78,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * A smoke run ({@code --connections 4 --warmup 1 --seconds 1 --rounds 1}) takes about 10 seconds.
  * Options: {@code --connections N} (default 16), {@code --warmup S} (seconds per variant, default
  * 20), {@code --seconds S} (per variant and round, default 20), {@code --rounds N} (default 5),
- * {@code --variants none,perfkit,javamelody} (default all three, in that order), {@code --profile-sampling R},
+ * {@code --variants none,perfkit,javamelody} (default those three, in that order; {@code micrometer}: a bare
+ * Micrometer timer filter, the floor of any Micrometer-based HTTP instrumentation; {@code spring}: Spring Framework's
+ * {@code ServerHttpObservationFilter}, what Spring Boot records {@code http.server.requests} with), {@code --profile-sampling R},
  * {@code --cpu-sampling R} and {@code --thread-usage false} (Perfkit's filter settings, to see what each feature costs; default the
  * filter's defaults), {@code --max-threads N} (each Jetty server's thread pool, default max(200, 2 × connections)),
  * {@code --diagnosis true}
@@ -87,7 +100,11 @@ public final class FilterThroughput {
 
     /** The monitoring filter in front of the servlet. */
     enum Variant {
-        NONE("none"), PERFKIT("perfkit"), JAVAMELODY("javamelody");
+        NONE("none"), PERFKIT("perfkit"), JAVAMELODY("javamelody"),
+        /** The floor of any Micrometer-based HTTP filter: one cached timer per (path, status), nothing else. */
+        MICROMETER("micrometer"),
+        /** Spring Framework's {@code ServerHttpObservationFilter}: what Spring Boot records {@code http.server.requests} with. */
+        SPRING("spring");
 
         final String label;
 
@@ -131,6 +148,7 @@ public final class FilterThroughput {
                 wrk ? "wrk (a separate process: CPU per request counts the servers only)" : "in this JVM");
         Path melodyDir = Files.createTempDirectory("perfkit-bench-javamelody");
         Map<Variant, Target> targets = new LinkedHashMap<>();
+        Map<Variant, MeterRegistry> peers = new LinkedHashMap<>();
         boolean diagnosis = Boolean.parseBoolean(options.getOrDefault("diagnosis", "false"));
         Perf perf = Perf.builder().registry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .diagnosis(diagnosis).build();
@@ -146,6 +164,8 @@ public final class FilterThroughput {
                                     Double.toString(PerfFilterConfig.DEFAULT_CPU_SAMPLING_RATE))))
                             .build());
                     case JAVAMELODY -> new MonitoringFilter();
+                    case MICROMETER -> new BareTimerFilter(peerRegistry(peers, v));
+                    case SPRING -> springObservationFilter(peerRegistry(peers, v));
                 };
                 targets.put(v, new Target(v, filter, melodyDir, maxThreads, wrk, wrkCpus));
             }
@@ -153,7 +173,7 @@ public final class FilterThroughput {
                 t.run(connections, warmup, null);
                 out.printf("  warmed up %-10s %,10.0f req/s%n", t.variant.label, t.lastRate);
             }
-            checkMonitoring(perf, targets);
+            checkMonitoring(perf, peers, targets);
             for (int r = 0; r < rounds; r++) {
                 StringBuilder line = new StringBuilder("  round " + (r + 1) + ":");
                 for (int i = 0; i < variants.size(); i++) {
@@ -175,14 +195,14 @@ public final class FilterThroughput {
     }
 
     /** Both filters really monitored the warm-up (a misconfigured filter would flatter it). */
-    private static void checkMonitoring(Perf perf, Map<Variant, Target> targets) throws IOException {
-        if (targets.containsKey(Variant.PERFKIT)) {
-            long seen = 0;
-            for (var t : perf.registry().find(io.github.perfkit.servlet.MetricNames.HTTP_SERVER_REQUESTS).timers()) {
-                seen += t.count();
-            }
-            if (seen == 0) {
-                throw new IllegalStateException("PerfFilter recorded no request during the warm-up");
+    private static void checkMonitoring(Perf perf, Map<Variant, MeterRegistry> peers, Map<Variant, Target> targets)
+            throws IOException {
+        if (targets.containsKey(Variant.PERFKIT) && requestsRecorded(perf.registry(), io.github.perfkit.servlet.MetricNames.HTTP_SERVER_REQUESTS) == 0) {
+            throw new IllegalStateException("PerfFilter recorded no request during the warm-up");
+        }
+        for (Map.Entry<Variant, MeterRegistry> peer : peers.entrySet()) {
+            if (requestsRecorded(peer.getValue(), "http.server.requests") == 0) {
+                throw new IllegalStateException(peer.getKey().label + " recorded no request during the warm-up");
             }
         }
         Target melody = targets.get(Variant.JAVAMELODY);
@@ -549,6 +569,63 @@ public final class FilterThroughput {
     }
 
     /** The application: a fixed, small plain-text answer. */
+    private static long requestsRecorded(MeterRegistry registry, String timer) {
+        long seen = 0;
+        for (Timer t : registry.find(timer).timers()) {
+            seen += t.count();
+        }
+        return seen;
+    }
+
+    /** A registry of its own for a peer filter, as in an application that has only that filter. */
+    private static MeterRegistry peerRegistry(Map<Variant, MeterRegistry> peers, Variant v) {
+        MeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        peers.put(v, registry);
+        return registry;
+    }
+
+    /** Spring's observation filter recording into {@code registry} through Micrometer's default meter handler. */
+    private static Filter springObservationFilter(MeterRegistry registry) {
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(registry));
+        return new ServerHttpObservationFilter(observations);
+    }
+
+    /**
+     * The least a Micrometer HTTP filter can do: two clock reads and one timer, looked up by path and status in a
+     * map of cached timers (no template, no request id, no MDC, no sizes, no in-flight registry, no profile).
+     */
+    static final class BareTimerFilter implements Filter {
+        private final MeterRegistry registry;
+        private final ConcurrentHashMap<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
+
+        BareTimerFilter(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            long start = System.nanoTime();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                HttpServletRequest req = (HttpServletRequest) request;
+                int status = ((HttpServletResponse) response).getStatus();
+                String path = req.getRequestURI();
+                AtomicReferenceArray<Timer> byStatus = timers.computeIfAbsent(path, p -> new AtomicReferenceArray<>(600));
+                int i = status >= 0 && status < 600 ? status : 0;
+                Timer timer = byStatus.get(i);
+                if (timer == null) {
+                    timer = Timer.builder("http.server.requests").tags("method", req.getMethod(), "uri", path,
+                            "status", Integer.toString(status)).register(registry);
+                    byStatus.set(i, timer);
+                }
+                timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
     static final class Hello extends HttpServlet {
         private static final long serialVersionUID = 1L;
 

@@ -15,27 +15,43 @@ import org.jspecify.annotations.Nullable;
  * the endpoints never answer cross-origin reads) and, when it says where it comes from, come from
  * the same origin: {@code Sec-Fetch-Site}, when present, must be {@code same-origin}, and
  * {@code Origin}, when present, must name the scheme, host and port the request was sent to (behind
- * a TLS-terminating proxy the container must know the forwarded scheme). Thread-safe (immutable).
+ * a TLS-terminating proxy the container must know the forwarded scheme). Thread-safe (the token, drawn once, never changes).
  */
 public final class Csrf {
 
     /** The request header that carries the token. */
     public static final String HEADER = "X-Perfkit-CSRF";
 
-    private final String token;
-    private final byte[] tokenBytes;
+    // The token is drawn on first use (the dashboard's first page or POST), not when the endpoints are built: seeding
+    // a SecureRandom is milliseconds of an application's start-up.
+    private volatile @Nullable Secret secret;
 
-    /** Creates a checker with a fresh random 256-bit token. */
-    public Csrf() {
-        byte[] raw = new byte[32];
-        new SecureRandom().nextBytes(raw);
-        this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        this.tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
+    /** The token and its bytes, published together. */
+    private record Secret(String text, byte[] bytes) {}
+
+    /** Creates a checker; its random 256-bit token is drawn on first use. */
+    public Csrf() {}
+
+    private Secret secret() {
+        Secret s = secret;
+        if (s == null) {
+            synchronized (this) {
+                s = secret;
+                if (s == null) {
+                    byte[] raw = new byte[32];
+                    new SecureRandom().nextBytes(raw);
+                    String text = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+                    s = new Secret(text, text.getBytes(StandardCharsets.US_ASCII));
+                    secret = s;
+                }
+            }
+        }
+        return s;
     }
 
     /** @return the token the page sends back in {@link #HEADER} */
     public String token() {
-        return token;
+        return secret().text();
     }
 
     /**
@@ -57,7 +73,7 @@ public final class Csrf {
             return "cross-origin request refused (Origin does not match the scheme and Host)";
         }
         if (tokenHeader == null || tokenHeader.length() > 256
-                || !MessageDigest.isEqual(tokenBytes, tokenHeader.trim().getBytes(StandardCharsets.US_ASCII))) {
+                || !MessageDigest.isEqual(secret().bytes(), tokenHeader.trim().getBytes(StandardCharsets.US_ASCII))) {
             return "missing or wrong " + HEADER + " header: read the token from GET api/csrf";
         }
         return null;

@@ -8,9 +8,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +33,27 @@ class CsrfTest {
             map.put(headers[i], headers[i + 1]);
         }
         return csrf.refusal(map.get(Csrf.HEADER), map.get("Origin"), map.get("Sec-Fetch-Site"), map.get("Host"), scheme);
+    }
+
+    @Test
+    void theTokenIsDrawnOnceWhicheverCallComesFirstAndOnWhicheverThread() throws Exception {
+        Csrf fresh = new Csrf();
+        // A POST checked before anyone read the token is refused, and does not change the token drawn for it.
+        assertThat(fresh.refusal("guess", null, null, null, "http")).contains(Csrf.HEADER);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> reads = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                reads.add(pool.submit(fresh::token));
+            }
+            for (Future<String> read : reads) {
+                assertThat(read.get()).isEqualTo(fresh.token());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fresh.refusal(fresh.token(), null, null, null, "http")).isNull();
+        assertThat(new Csrf().token()).isNotEqualTo(fresh.token());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.aop.ClassFilter;
 
 /**
@@ -16,19 +17,19 @@ import org.springframework.aop.ClassFilter;
  * {@code false} are never advised; for the others the precise annotation pointcut decides per method. The members of
  * the JDK's and Spring's own classes ({@code java.}, {@code javax.}, {@code jdk.}, {@code org.springframework.}) are
  * not scanned (their beans are infrastructure), only the interfaces they implement (a JDK proxy of an application
- * interface). Answers are cached per class in a {@link ClassValue} (no class is kept from unloading).
+ * interface). Answers are cached per class for the lifetime of the filter (that of its application context).
  *
  * <p>Thread-safe.
  */
 final class AnnotatedClassFilter implements ClassFilter {
 
     private final List<Class<? extends Annotation>> annotations;
-    private final ClassValue<Boolean> answers = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            return scan(type);
-        }
-    };
+    /**
+     * Answers per class. A map rather than a {@link ClassValue}: a class value's first look-up per class sets up
+     * per-class storage, which cost milliseconds over a context's few hundred bean classes at start-up. The keys are
+     * the bean classes of the context that owns this filter, so the map lives and dies with that context.
+     */
+    private final ConcurrentHashMap<Class<?>, Boolean> answers = new ConcurrentHashMap<>();
 
     /**
      * @param annotations the annotation types looked for
@@ -41,7 +42,12 @@ final class AnnotatedClassFilter implements ClassFilter {
     @Override
     public boolean matches(Class<?> type) {
         Objects.requireNonNull(type, "type");
-        return answers.get(type);
+        Boolean known = answers.get(type);
+        if (known == null) {
+            known = scan(type);
+            answers.put(type, known);
+        }
+        return known;
     }
 
     private boolean scan(Class<?> type) {
