@@ -2,11 +2,13 @@ package io.github.perfkit.spring.internal;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.WeakHashMap;
 import org.springframework.aop.ClassFilter;
 
 /**
@@ -17,7 +19,7 @@ import org.springframework.aop.ClassFilter;
  * {@code false} are never advised; for the others the precise annotation pointcut decides per method. The members of
  * the JDK's and Spring's own classes ({@code java.}, {@code javax.}, {@code jdk.}, {@code org.springframework.}) are
  * not scanned (their beans are infrastructure), only the interfaces they implement (a JDK proxy of an application
- * interface). Answers are cached per class for the lifetime of the filter (that of its application context).
+ * interface). Answers are cached per class without keeping any class from unloading.
  *
  * <p>Thread-safe.
  */
@@ -25,11 +27,13 @@ final class AnnotatedClassFilter implements ClassFilter {
 
     private final List<Class<? extends Annotation>> annotations;
     /**
-     * Answers per class. A map rather than a {@link ClassValue}: a class value's first look-up per class sets up
-     * per-class storage, which cost milliseconds over a context's few hundred bean classes at start-up. The keys are
-     * the bean classes of the context that owns this filter, so the map lives and dies with that context.
+     * Answers per class. A weak-keyed map rather than a {@link ClassValue}: a class value's first look-up per class
+     * sets up per-class storage, which cost milliseconds over a context's few hundred bean classes at start-up. Weak
+     * keys, because the advisors' pointcuts (and this filter) are static: no class is kept from unloading (a restarted
+     * application's class loader, say). Spring asks while it builds proxies and advice chains, not per call: the
+     * lock is uncontended.
      */
-    private final ConcurrentHashMap<Class<?>, Boolean> answers = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> answers = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * @param annotations the annotation types looked for

@@ -7,7 +7,11 @@ import io.github.perfkit.cache.annotation.Cached;
 import io.micrometer.core.annotation.Timed;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.support.AopUtils;
 
@@ -53,6 +57,35 @@ class AnnotatedClassFilterTest {
     static class Invalidating {
         @CacheInvalidate(cache = "c", pattern = "k:*")
         public void evict() {}
+    }
+
+    /** Loaded again by a throwaway class loader in {@link #keepsNoClassFromUnloading()}: refers to JDK types only. */
+    public static class Unloadable {
+        public void work() {}
+    }
+
+    @Test
+    void keepsNoClassFromUnloading() throws Exception {
+        // The advisors' pointcuts are static, so their filter outlives application contexts: a class it answered for
+        // must stay collectable (a restarted application's class loader, say).
+        AnnotatedClassFilter timed = new AnnotatedClassFilter(Timed.class);
+        URL classes = Unloadable.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+        Class<?> type = loader.loadClass(Unloadable.class.getName());
+        assertThat(type).isNotSameAs(Unloadable.class);
+        assertThat(timed.matches(type)).isFalse();
+        assertThat(timed.matches(type)).isFalse(); // answered from the cache
+        WeakReference<Class<?>> ref = new WeakReference<>(type);
+        type = null;
+        loader.close();
+        loader = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ref.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(ref.get()).as("the class is unloaded although the filter answered for it").isNull();
+        assertThat(timed.matches(Plain.class)).isFalse();
     }
 
     @Test
