@@ -1,7 +1,11 @@
 package io.github.perfkit.spring.it;
 
 import io.micrometer.core.annotation.Timed;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -16,6 +20,22 @@ import org.springframework.web.bind.annotation.RestController;
         "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration"})
 public class SampleApp {
+
+    /**
+     * The configuration class most applications have: a {@code @Configuration} with a {@code @Bean} method, which
+     * Spring enhances with a CGLIB subclass (its default {@code proxyBeanMethods = true}). Only with
+     * {@code sample.app-config=true}: {@link StartupLauncher} measures the start-up with and without it, because
+     * Perfkit's {@code @Timed} proxy is otherwise the first CGLIB class of this app.
+     */
+    @Configuration
+    @ConditionalOnProperty(name = "sample.app-config", havingValue = "true")
+    public static class AppConfig {
+        /** @return the application's clock */
+        @Bean
+        public Clock clock() {
+            return Clock.systemUTC();
+        }
+    }
 
     /** A service with a {@code @Timed} method. */
     @Service

@@ -21,7 +21,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  *
  * (Actuator's auto-configuration and Tomcat's WebSocket jar, test dependencies of other tests, are left out so the
  * sample app stays a plain Spring MVC one; so are the Boot 4 artifacts the Boot 4 classes compile against.) The first
- * argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}).
+ * argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}), e.g.
+ * {@code sample.app-config=true} for the sample with an application {@code @Configuration} class
+ * ({@link SampleApp.AppConfig}).
  *
  * <p>Prints {@code jvm-to-ready} (JVM start → {@code run()} returned), {@code run} ({@code run()} alone), the start-up
  * thread's CPU time ({@code main-cpu}) and the whole process's ({@code process-cpu}: on two cores every thread's
