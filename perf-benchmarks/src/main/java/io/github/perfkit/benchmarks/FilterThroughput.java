@@ -2,6 +2,7 @@ package io.github.perfkit.benchmarks;
 
 import io.github.perfkit.core.Perf;
 import io.github.perfkit.servlet.PerfFilter;
+import io.github.perfkit.servlet.MetricNames;
 import io.github.perfkit.servlet.PerfFilterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -194,10 +195,11 @@ public final class FilterThroughput {
         }
     }
 
-    /** Both filters really monitored the warm-up (a misconfigured filter would flatter it). */
+    /** Every filter really monitored the warm-up (a misconfigured filter would flatter it). */
     private static void checkMonitoring(Perf perf, Map<Variant, MeterRegistry> peers, Map<Variant, Target> targets)
             throws IOException {
-        if (targets.containsKey(Variant.PERFKIT) && requestsRecorded(perf.registry(), io.github.perfkit.servlet.MetricNames.HTTP_SERVER_REQUESTS) == 0) {
+        if (targets.containsKey(Variant.PERFKIT)
+                && requestsRecorded(perf.registry(), MetricNames.HTTP_SERVER_REQUESTS) == 0) {
             throw new IllegalStateException("PerfFilter recorded no request during the warm-up");
         }
         for (Map.Entry<Variant, MeterRegistry> peer : peers.entrySet()) {
@@ -568,7 +570,6 @@ public final class FilterThroughput {
         }
     }
 
-    /** The application: a fixed, small plain-text answer. */
     private static long requestsRecorded(MeterRegistry registry, String timer) {
         long seen = 0;
         for (Timer t : registry.find(timer).timers()) {
@@ -593,7 +594,8 @@ public final class FilterThroughput {
 
     /**
      * The least a Micrometer HTTP filter can do: two clock reads and one timer, looked up by path and status in a
-     * map of cached timers (no template, no request id, no MDC, no sizes, no in-flight registry, no profile).
+     * map of cached timers (no template, no request id, no MDC, no sizes, no in-flight registry, no profile). For the
+     * benchmark only: its map is keyed by the raw path, without a cap.
      */
     static final class BareTimerFilter implements Filter {
         private final MeterRegistry registry;
@@ -613,7 +615,8 @@ public final class FilterThroughput {
                 HttpServletRequest req = (HttpServletRequest) request;
                 int status = ((HttpServletResponse) response).getStatus();
                 String path = req.getRequestURI();
-                AtomicReferenceArray<Timer> byStatus = timers.computeIfAbsent(path, p -> new AtomicReferenceArray<>(600));
+                AtomicReferenceArray<Timer> byStatus =
+                        timers.computeIfAbsent(path, p -> new AtomicReferenceArray<>(600));
                 int i = status >= 0 && status < 600 ? status : 0;
                 Timer timer = byStatus.get(i);
                 if (timer == null) {
@@ -626,6 +629,7 @@ public final class FilterThroughput {
         }
     }
 
+    /** The application: a fixed, small plain-text answer. */
     static final class Hello extends HttpServlet {
         private static final long serialVersionUID = 1L;
 
