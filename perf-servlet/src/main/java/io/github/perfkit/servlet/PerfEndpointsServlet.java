@@ -50,6 +50,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -127,6 +128,8 @@ public class PerfEndpointsServlet extends HttpServlet {
     private final transient Assets assets = new Assets();
     private final transient Csrf csrf = new Csrf();
     private final transient @Nullable PrometheusMeterRegistry prometheus;
+    /** Whether the "no Prometheus registry" notice was logged (once, on the first {@code /metrics} asked for). */
+    private final transient AtomicBoolean noPrometheusLogged = new AtomicBoolean();
     private final long startMillis = System.currentTimeMillis();
     private final transient DiagnosticsEndpoints diagnostics;
 
@@ -381,6 +384,10 @@ public class PerfEndpointsServlet extends HttpServlet {
                 new Params(q, Set.of());
                 PrometheusMeterRegistry p = prometheus;
                 if (p == null) {
+                    if (noPrometheusLogged.compareAndSet(false, true)) {
+                        LOG.info("Perfkit: /metrics answers 404: the hub's registry ({}) is not a Prometheus or "
+                                + "composite registry", perf.registry().getClass().getSimpleName());
+                    }
                     error(res, head, 404, "not_found", null, "no Prometheus registry: build the Perf hub with a "
                             + "PrometheusMeterRegistry or a CompositeMeterRegistry");
                     return;
@@ -1293,8 +1300,8 @@ public class PerfEndpointsServlet extends HttpServlet {
             LOG.info("Perfkit: added a PrometheusMeterRegistry to the hub's composite registry for /metrics");
             return p;
         }
-        LOG.info("Perfkit: the hub's registry ({}) is not a Prometheus or composite registry; /metrics answers 404",
-                registry.getClass().getSimpleName());
+        // Logged on the first /metrics request instead: a hub built only to load classes (Perfkit's Spring Boot
+        // preinitializer) or one whose application never scrapes should not log it.
         return null;
     }
 
