@@ -15,15 +15,16 @@ import org.springframework.context.ConfigurableApplicationContext;
  * CP=perf-spring-boot-autoconfigure/target/test-classes:perf-spring-boot-autoconfigure/target/classes:$(tr ':' '\n' &lt; /tmp/cp.txt \
  *     | grep -v -e spring-boot-actuator-autoconfigure -e tomcat-embed-websocket -e spring-boot-health \
  *         -e spring-boot-data-redis | paste -sd:)
- * for i in $(seq 9); do for a in false true; do
- *   java -cp "$CP" io.github.perfkit.spring.it.StartupLauncher $a; done; done
+ * for i in $(seq 40); do for a in false true; do
+ *   java -cp "$CP" io.github.perfkit.spring.it.StartupLauncher $a sample.app-config=true; done; done
  * </pre>
  *
  * (Actuator's auto-configuration and Tomcat's WebSocket jar, test dependencies of other tests, are left out so the
  * sample app stays a plain Spring MVC one; so are the Boot 4 artifacts the Boot 4 classes compile against.) The first
  * argument is {@code perfkit.enabled}; further arguments are extra properties ({@code key=value}), e.g.
  * {@code sample.app-config=true} for the sample with an application {@code @Configuration} class
- * ({@link SampleApp.AppConfig}).
+ * ({@link SampleApp.AppConfig}), the figure the module's README reports against the target; without it the sample
+ * has no CGLIB class of its own, so Perfkit's {@code @Timed} proxy is its first.
  *
  * <p>Prints {@code jvm-to-ready} (JVM start → {@code run()} returned), {@code run} ({@code run()} alone), the start-up
  * thread's CPU time ({@code main-cpu}) and the whole process's ({@code process-cpu}: on two cores every thread's
