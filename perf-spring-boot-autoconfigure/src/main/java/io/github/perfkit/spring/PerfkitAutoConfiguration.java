@@ -82,7 +82,7 @@ public class PerfkitAutoConfiguration {
                 .build();
         if (properties.getDiagnosis().isEnabled()) {
             // Started once the application is ready, off the startup path (JFR's first start is costly).
-            context.addApplicationListener(new DiagnosisStarter(perf));
+            context.addApplicationListener(new DiagnosisStarter(perf, context));
         }
         if (perf.contributors().stream().noneMatch(c -> c.name().equals(FindingsSection.NAME))) {
             try {

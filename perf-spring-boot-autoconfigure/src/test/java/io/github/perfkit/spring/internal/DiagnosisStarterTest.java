@@ -49,7 +49,7 @@ class DiagnosisStarterTest {
     void aStartThatFailsWhileTheApplicationRunsIsAWarning() {
         Perf perf = hub();
         perf.close(); // the diagnosis refuses to start, and the application is not closing
-        DiagnosisStarter starter = new DiagnosisStarter(perf);
+        DiagnosisStarter starter = new DiagnosisStarter(perf, context);
 
         starter.onApplicationEvent(ready());
 
@@ -61,7 +61,7 @@ class DiagnosisStarterTest {
     @Test
     void anApplicationClosedBeforeTheStartIsQuiet() throws Exception {
         Perf perf = hub();
-        DiagnosisStarter starter = new DiagnosisStarter(perf);
+        DiagnosisStarter starter = new DiagnosisStarter(perf, context);
         assertThat(starter.supportsEventType(ApplicationReadyEvent.class)).isTrue();
         assertThat(starter.supportsEventType(ContextClosedEvent.class)).isTrue();
 
@@ -76,9 +76,24 @@ class DiagnosisStarterTest {
     }
 
     @Test
+    void aChildContextClosingDoesNotStopTheStart() {
+        GenericApplicationContext child = new GenericApplicationContext();
+        child.setParent(context);
+        try (Perf perf = hub()) {
+            DiagnosisStarter starter = new DiagnosisStarter(perf, context);
+            starter.onApplicationEvent(new ContextClosedEvent(child)); // propagated from a child, as Spring does
+
+            starter.onApplicationEvent(ready());
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events())
+                    .anyMatch(e -> e.getFormattedMessage().contains("continuous diagnosis started")));
+        }
+    }
+
+    @Test
     void aStartThatRunsStartsTheDiagnosis() {
         try (Perf perf = hub()) {
-            new DiagnosisStarter(perf).onApplicationEvent(ready());
+            new DiagnosisStarter(perf, context).onApplicationEvent(ready());
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events())
                     .anyMatch(e -> e.getFormattedMessage().contains("continuous diagnosis started")));
